@@ -1,0 +1,1 @@
+"""ipdesignate: Beijing IP designation measures as versioned YAML rulebooks."""

@@ -1,0 +1,174 @@
+"""Exact numbers: legal thresholds are compared without rounding.
+
+Values are ``Decimal`` while every operation is exact (the common case, and fast);
+a quotient that does not terminate (1/3) switches that computation to ``Fraction``.
+Decimal and Fraction compare exactly with each other, so a boundary is never blurred.
+"""
+
+from __future__ import annotations
+
+import re
+from decimal import Context, Decimal, Inexact, InvalidOperation
+from fractions import Fraction
+from enum import StrEnum
+
+Exact = Decimal | Fraction
+
+_EXACT = Context(prec=60, traps=[Inexact, InvalidOperation])
+_ZERO = Decimal(0)
+
+
+class Unit(StrEnum):
+    """What a number measures; decides how it is written and how a gap is phrased."""
+
+    count = "count"
+    ratio = "ratio"
+    yuan = "yuan"
+    number = "number"
+    days = "days"
+
+
+def _frac(x: Exact) -> Fraction:
+    return x if isinstance(x, Fraction) else Fraction(x)
+
+
+def add(a: Exact, b: Exact) -> Exact:
+    if type(a) is Decimal and type(b) is Decimal:
+        try:
+            return _EXACT.add(a, b)
+        except Inexact:
+            pass
+    return _frac(a) + _frac(b)
+
+
+def sub(a: Exact, b: Exact) -> Exact:
+    if type(a) is Decimal and type(b) is Decimal:
+        try:
+            return _EXACT.subtract(a, b)
+        except Inexact:
+            pass
+    return _frac(a) - _frac(b)
+
+
+def mul(a: Exact, b: Exact) -> Exact:
+    if type(a) is Decimal and type(b) is Decimal:
+        try:
+            return _EXACT.multiply(a, b)
+        except Inexact:
+            pass
+    return _frac(a) * _frac(b)
+
+
+def div(a: Exact, b: Exact) -> Exact:
+    """Exact quotient; the caller guarantees ``b != 0``."""
+    if type(a) is Decimal and type(b) is Decimal:
+        try:
+            return _EXACT.divide(a, b)
+        except Inexact:
+            pass
+    return _frac(a) / _frac(b)
+
+
+def total(values: list[Exact]) -> Exact:
+    acc: Exact = _ZERO
+    for v in values:
+        acc = add(acc, v)
+    return acc
+
+
+def power(a: Exact, n: int) -> Exact:
+    acc: Exact = Decimal(1)
+    for _ in range(n):
+        acc = mul(acc, a)
+    return acc
+
+
+def to_decimal(x: Exact, places: int = 28) -> Decimal:
+    """A Decimal for display; exact values are returned unchanged."""
+    if isinstance(x, Decimal):
+        return x
+    q = Decimal(x.numerator) / Decimal(x.denominator)
+    return q.quantize(Decimal(1).scaleb(-places)) if places else q
+
+
+def exact_str(x: Exact) -> str:
+    """Stable text for JSON: a plain decimal when it terminates, else ``p/q``."""
+    if isinstance(x, Fraction):
+        if x.denominator == 1:
+            return str(x.numerator)
+        return f"{x.numerator}/{x.denominator}"
+    text = format(x.normalize(), "f") if x == x.to_integral_value() else format(x, "f")
+    if "." in text:
+        text = text.rstrip("0").rstrip(".")
+    return "0" if text in ("-0", "") else text
+
+
+def _round(x: Exact, places: int) -> Decimal:
+    d = Decimal(x.numerator) / Decimal(x.denominator) if isinstance(x, Fraction) else x
+    return d.quantize(Decimal(1).scaleb(-places))
+
+
+def display(x: Exact, unit: Unit) -> str:
+    """Human text: ``43.33%``, ``1,200万元``, ``71``."""
+    if unit is Unit.ratio:
+        pct = _round(mul(x, Decimal(100)), 2)
+        text = exact_str(pct)
+        approx = "≈" if mul(x, Decimal(100)) != pct else ""
+        return f"{approx}{text}%"
+    if unit is Unit.yuan:
+        wan = div(x, Decimal(10000))
+        shown = _round(wan, 2)
+        return f"{'≈' if wan != shown else ''}{exact_str(shown)}万元"
+    if unit is Unit.days:
+        return f"{exact_str(x)} days"
+    shown = _round(x, 4)
+    return ("≈" if shown != x else "") + exact_str(shown)
+
+
+def gap_text(gap: Exact, unit: Unit) -> str:
+    """How far a value is from passing, in the words a consultant uses."""
+    if unit is Unit.count:
+        n = int(gap) if gap == int(gap) else gap
+        return f"{exact_str(Decimal(n) if isinstance(n, int) else n)} more needed"
+    if unit is Unit.ratio:
+        return f"{display(gap, Unit.ratio).rstrip('%')} percentage points"
+    if unit is Unit.yuan:
+        return display(gap, Unit.yuan)
+    if unit is Unit.days:
+        return f"{exact_str(gap)} days"
+    return display(gap, Unit.number)
+
+
+_NUMBER = r"[+-]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?"
+_QUANTITY = re.compile(rf"^\s*({_NUMBER})\s*(%|万元|元|亿元)?\s*$")
+_SCALE = {"%": Decimal("0.01"), "万元": Decimal(10000), "元": Decimal(1), "亿元": Decimal(10**8)}
+_UNIT_OF = {"%": Unit.ratio, "万元": Unit.yuan, "元": Unit.yuan, "亿元": Unit.yuan}
+
+
+def parse_quantity(raw: object) -> tuple[Decimal, Unit] | None:
+    """Parse ``40%``, ``100万元``, ``3``, ``0.4``; None when ``raw`` is not a quantity."""
+    if isinstance(raw, bool):
+        return None
+    if isinstance(raw, int):
+        return Decimal(raw), Unit.count
+    if isinstance(raw, Decimal):
+        return raw, Unit.number
+    if isinstance(raw, float):
+        return None  # binary floats never reach a threshold: they are not exact
+    if not isinstance(raw, str):
+        return None
+    m = _QUANTITY.match(raw)
+    if m is None:
+        return None
+    try:
+        value = Decimal(m.group(1).replace(",", ""))
+    except InvalidOperation:
+        return None
+    suffix = m.group(2)
+    if suffix is None:
+        return value, (Unit.count if "." not in m.group(1) else Unit.number)
+    return _EXACT.multiply(value, _SCALE[suffix]), _UNIT_OF[suffix]
+
+
+def is_zero(x: Exact) -> bool:
+    return x == 0
