@@ -121,7 +121,7 @@ class GrowthMeasure(Strict):
 
 
 class CountMeasure(Strict):
-    count: tuple[str, ...] = Field(min_length=1)
+    count: tuple[str, ...] | Reading
     within: str | Reading
 
 
@@ -138,6 +138,9 @@ def _head(heads: tuple[str, ...]) -> Any:
             found = [h for h in heads if h in value]
         else:
             found = [h for h in heads if hasattr(value, h)]
+        if not found and (value.get("reading") if isinstance(value, dict) else
+                          getattr(value, "reading", None)) is not None:
+            return "reading"
         return found[0] if len(found) == 1 else None
 
     return pick
@@ -150,7 +153,8 @@ Measure = Annotated[
     | Annotated[ShareMeasure, Tag("share")]
     | Annotated[GrowthMeasure, Tag("growth")]
     | Annotated[CountMeasure, Tag("count")]
-    | Annotated[DurationMeasure, Tag("duration")],
+    | Annotated[DurationMeasure, Tag("duration")]
+    | Annotated[Reading, Tag("reading")],
     Discriminator(
         _head(MEASURE_HEADS),
         custom_error_type="measure_head",
@@ -315,13 +319,19 @@ class Expect(Strict):
 
 
 class TestCase(Strict):
-    """A named example profile with the verdict and statuses it must produce."""
+    """A named example profile with the verdict and statuses it must produce.
+
+    Give a whole ``profile``, or ``base`` (a name under ``test_profiles``) and ``with``:
+    dotted paths to change, e.g. ``yearly.2023.rd_expenditure: 90万元``.
+    """
 
     name: str = Field(min_length=1)
     designation: str
     on: _dt.date
     note: str | None = None
-    profile: dict[str, Any]
+    profile: dict[str, Any] | None = None
+    base: str | None = None
+    with_: dict[str, Any] = Field(default={}, alias="with")
     expect: Expect
 
 
@@ -342,6 +352,7 @@ class Rulebook(Strict):
     interpretations: dict[str, Interpretation] = {}
     designations: dict[str, Designation] = Field(min_length=1)
     lifecycle: Lifecycle | None = None
+    test_profiles: dict[str, dict[str, Any]] = {}
     tests: tuple[TestCase, ...] = ()
 
 
