@@ -9,7 +9,8 @@ class Strict(BaseModel):
     """Base of every rulebook model: frozen, and no key that is not declared."""
 
     model_config = ConfigDict(
-        extra="forbid", frozen=True, populate_by_name=True, arbitrary_types_allowed=True
+        extra="forbid", frozen=True, populate_by_name=True, arbitrary_types_allowed=True,
+        defer_build=True,
     )
 
 

@@ -35,7 +35,7 @@ VERDICTS: tuple[Verdict, ...] = (
 class RulebookRef(BaseModel):
     """Which rulebook version produced a decision, and the sha256 of its file."""
 
-    model_config = ConfigDict(frozen=True)
+    model_config = ConfigDict(frozen=True, defer_build=True)
 
     id: str
     version: str
@@ -54,7 +54,7 @@ class Applicant(TypedDict):
 
 
 class DesignationRef(BaseModel):
-    model_config = ConfigDict(frozen=True)
+    model_config = ConfigDict(frozen=True, defer_build=True)
 
     id: str
     name: Text
@@ -63,7 +63,7 @@ class DesignationRef(BaseModel):
 class SuspensionResult(BaseModel):
     """A suspending condition (e.g. the bureau is verifying a ground) and whether it holds."""
 
-    model_config = ConfigDict(frozen=True)
+    model_config = ConfigDict(frozen=True, defer_build=True)
 
     id: str
     status: str
@@ -93,7 +93,7 @@ def verdict_of(statuses: list[str], suspended: bool = False) -> Verdict:
 class Decision(BaseModel):
     """Whether an applicant qualifies for a designation on a date, and why."""
 
-    model_config = ConfigDict(frozen=True, arbitrary_types_allowed=True)
+    model_config = ConfigDict(frozen=True, arbitrary_types_allowed=True, defer_build=True)
 
     format: Literal["ipdesignate.decision/1"] = DECISION_FORMAT
     engine: dict[str, str]

@@ -26,7 +26,7 @@ if TYPE_CHECKING:
 class Event(BaseModel):
     """One dated event. ``id`` makes two otherwise equal events distinct."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
 
     id: str = Field(min_length=1)
     type: str = Field(min_length=1)

@@ -74,6 +74,11 @@ _ENGINE_LOCK = threading.Lock()
 _RULESET_NUMBERS = itertools.count(1)
 _END_OPEN = _dt.date.max.toordinal()
 _DEADLINE_KINDS = ("obligation", "period")
+_OPEN_RULE = "ipdesignate#open"
+
+
+def _opened(c: Any) -> None:
+    """The no-op action every session runs first (see ``_definition``)."""
 
 
 class _QuietHost(_durable.Host):  # type: ignore[misc]
@@ -299,7 +304,7 @@ def _deadline_pattern(name: str, rule_id: str | None) -> list[dict[str, Any]]:
         tick.append({"rule": rule_id})
     return [
         {"t": {"$and": tick}},
-        {"m": {"$and": [{"kind": "fact"}, {"id": {"t": "fact"}}, {"open": 1}]}},
+        {"m": {"$and": [{"kind": "fact"}, {"ref": {"t": "ref"}}, {"open": 1}]}},
     ]
 
 
@@ -377,30 +382,31 @@ class _Run:
         reqs: list[dict[str, Any]] = [getattr(c, f"r{i}")._d for i in range(action.n_requires)]
         key = (action.name, m["id"], m.get("fact", ""), t["id"] if t else "",
                *(r["id"] for r in reqs))
+        ref: str = m["ref"]
         if key in self.fired:
             return  # the same match again (a fact re-asserted after it changed)
         self.fired.add(key)
         day = _dt.date.fromordinal(t["day"] if t is not None else m["day"])
         if action.role == "close":
-            self.close(c, action, fact_id=m["fact"], event=m, day=day)
+            self.close(c, action, fact_id=m["fact"], event_id=ref, day=day)
             return
         designation: str | None = m["designation"] or None
         event_ids: set[str] = set()
         fact_ids: list[str] = []
         if m["kind"] == "event":
-            event_ids.add(m["id"])
-            self.used.add(m["id"])
+            event_ids.add(ref)
+            self.used.add(ref)
         else:
-            fact_ids.append(m["id"])
-        fact_ids += [r["id"] for r in reqs]
+            fact_ids.append(ref)
+        fact_ids += [r["ref"] for r in reqs]
         for fid in fact_ids:
             event_ids.update(self.facts[fid].event_ids)
         evs = _sorted_ids(event_ids, self.order)
         if action.role == "after":
-            source = self.facts[m["id"]]
+            source = self.facts[ref]
             assert source.after is not None and source.after.after is not None
             self.derive_status(c, action.rule, source.after.after, None, day, designation,
-                               evs, (m["id"],))
+                               evs, (ref,))
             return
         for item in action.rule.then:
             self.derive(c, action.rule, item, day, designation, evs, tuple(fact_ids))
@@ -459,14 +465,14 @@ class _Run:
             self.update(c, old)
         self.publish(c, fact)
 
-    def close(self, c: Any, action: _Action, *, fact_id: str, event: dict[str, Any],
+    def close(self, c: Any, action: _Action, *, fact_id: str, event_id: str,
               day: _dt.date) -> None:
         fact = self.facts[fact_id]
         if fact.closed is not None:
             return
-        self.used.add(event["id"])
+        self.used.add(event_id)
         fact.closed = day
-        fact.closed_by = event["id"]
+        fact.closed_by = event_id
         fact.end = day if fact.end is None else min(fact.end, day)
         self.update(c, fact)
 
@@ -475,7 +481,8 @@ class _Run:
     def _engine_dict(self, fact: _Fact) -> dict[str, Any]:
         open_ = fact.closed is None and fact.superseded_by is None
         return {
-            "sid": self.sid, "id": fact.id, "kind": "fact", "cat": fact.kind,
+            "sid": self.sid, "id": "fact:" + fact.id, "ref": fact.id, "kind": "fact",
+            "cat": fact.kind,
             "name": fact.name, "rule": fact.rule.id, "designation": fact.designation or "",
             "start": fact.start.toordinal(), "day": fact.start.toordinal(),
             "end": fact.end.toordinal() if fact.end is not None else _END_OPEN,
@@ -485,7 +492,9 @@ class _Run:
     def publish(self, c: Any, fact: _Fact) -> None:
         fact.engine = self._engine_dict(fact)
         fact.in_engine = self._assert(c, fact.engine)
-        announce = {**fact.engine, "kind": "derived"}
+        # durable_rules identifies a fact by its "id" when it has one (not by content):
+        # the announcement needs its own id or it is refused as already observed.
+        announce = {**fact.engine, "kind": "derived", "id": "new:" + fact.id}
         if self._assert(c, announce):
             self.transient.append(announce)
         tick_day: _dt.date | None = None
@@ -504,8 +513,9 @@ class _Run:
 
     def schedule_tick(self, fact: _Fact, day: _dt.date) -> None:
         self.ticks += 1
-        tick = {"sid": self.sid, "id": f"t{self.ticks}", "kind": "tick", "name": fact.name,
-                "rule": fact.rule.id, "fact": fact.id, "day": day.toordinal()}
+        tick = {"sid": self.sid, "id": f"tick:{self.ticks}", "kind": "tick", "name": fact.name,
+                "rule": fact.rule.id, "fact": "fact:" + fact.id, "ref": fact.id,
+                "day": day.toordinal()}
         heapq.heappush(self.agenda, (day.toordinal(), 0, next(self.seq), tick))
 
     def timeline(self, unit: str, events: Sequence[Event]) -> Timeline:
@@ -551,7 +561,11 @@ class CompiledLifecycle:
         lc = self.source.lifecycle
         if lc is None:
             return {}
-        out: dict[str, dict[str, Any]] = {}
+        # Every session starts with an action: durable_rules' delete_state crashes the
+        # process (free(): invalid pointer) for a session in which no action ever ran.
+        out: dict[str, dict[str, Any]] = {
+            _OPEN_RULE: {"all": [{"m": {"kind": "open"}}], "run": _opened},
+        }
         for rule in lc.rules:
             on = rule.on
             deadline = isinstance(on, OnDeadline)
@@ -581,6 +595,10 @@ class CompiledLifecycle:
                     event_terms = [*_event_pattern(closer),
                                    {"$gte": {"day": {"o": "start"}}},
                                    {"designation": {"o": "designation"}}]
+                    if isinstance(item, PeriodOut):
+                        # A period can only be closed while it runs; an obligation can
+                        # still be met late.
+                        event_terms.append({"$lte": {"day": {"o": "end"}}})
                     self._add(out, _Action(f"{rule.id}#closed{j}", rule, "close", item=item),
                               [{"o": {"$and": fact_terms}}, {"m": {"$and": event_terms}}])
                 if isinstance(item, StatusOut) and item.after is not None:
@@ -659,6 +677,9 @@ class CompiledLifecycle:
                 self._forget(sid)
 
     def _drive(self, state: _Run, events: Sequence[Event]) -> None:
+        opener = {"sid": state.sid, "id": "open", "kind": "open"}
+        self._call(state, "assert_fact", opener)
+        self._call(state, "retract_fact", opener)
         for event in events:
             heapq.heappush(state.agenda, (event.date.toordinal(), 1, next(state.seq),
                                           self._event_dict(state.sid, event)))
@@ -680,7 +701,8 @@ class CompiledLifecycle:
 
     def _event_dict(self, sid: str, event: Event) -> dict[str, Any]:
         out: dict[str, Any] = {
-            "sid": sid, "id": event.id, "kind": "event", "type": event.type,
+            "sid": sid, "id": "event:" + event.id, "ref": event.id, "kind": "event",
+            "type": event.type,
             "day": event.date.toordinal(), "quarter": (event.date.month - 1) // 3 + 1,
             "designation": event.designation or "",
         }
@@ -715,9 +737,7 @@ class CompiledLifecycle:
 
     def _verify(self, state: _Run) -> None:
         """The engine must hold exactly the facts we derived: never trust it unchecked."""
-        expected = {f.id for f in state.facts.values() if f.in_engine}
-        if not expected:
-            return
+        expected = {f.engine["id"] for f in state.facts.values() if f.in_engine}
         held = {f["id"] for f in self._host.get_facts(self._name, state.sid)}
         if held != expected:
             missing = sorted(expected - held)
@@ -729,7 +749,7 @@ class CompiledLifecycle:
         # More than 1,024 live sessions raise MemoryError: delete each one after its run.
         if self._host is None:
             return
-        # When no fact was ever asserted there is no state, and deleting it fails.
+        # Every run asserted its opener, so the state exists and an action ran in it.
         with contextlib.suppress(Exception):
             self._host.delete_state(self._name, sid)
 
@@ -745,7 +765,7 @@ class _CloseView:
         self._c = c
         fact = dict(c.o._d)
         event = dict(c.m._d)
-        self.m = _Content({**event, "fact": fact["id"]})
+        self.m = _Content({**event, "fact": fact["ref"]})
         self.t = None
 
     def assert_fact(self, fact: dict[str, Any]) -> None:

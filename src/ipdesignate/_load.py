@@ -56,9 +56,10 @@ def _check_quotes(located: Located, rulebook: Rulebook, base: FsPath | None,
     return source
 
 
-def compile_rulebook(located: Located, raw: bytes, file: FsPath | None) -> CompiledRulebook:
+def compile_rulebook(located: Located, raw: bytes, file: FsPath | None,
+                     problems: list[Problem] | None = None) -> CompiledRulebook:
     """Validate and compile a loaded document; raise RulebookError with every problem."""
-    problems: list[Problem] = []
+    problems = problems if problems is not None else []
     model = validate(Rulebook, located, problems)
     if model is None:
         raise RulebookError(problems)
@@ -104,11 +105,12 @@ def load_rulebook(path: str | FsPath) -> CompiledRulebook:
     located = load_bytes(raw, str(path), problems)
     if located is None:
         raise RulebookError(problems)
-    return compile_rulebook(located, raw, file)
+    return compile_rulebook(located, raw, file, problems)
 
 
-def profile_from_located(located: Located) -> UnitProfile | CarrierProfile:
-    problems: list[Problem] = []
+def profile_from_located(located: Located, problems: list[Problem] | None = None
+                         ) -> UnitProfile | CarrierProfile:
+    problems = problems if problems is not None else []
     data = located.data
     if not isinstance(data, dict):
         raise ProfileError([located.problem((), "a profile is a mapping of fields",
@@ -120,7 +122,7 @@ def profile_from_located(located: Located) -> UnitProfile | CarrierProfile:
                                             "a profile needs a 'kind'",
                                             expected="'unit' or 'carrier'", found=repr(kind))])
     profile = validate(model, located, problems)
-    if profile is None:
+    if profile is None or problems:
         raise ProfileError(problems)
     return profile
 
@@ -134,7 +136,7 @@ def load_profile(path: str | FsPath) -> UnitProfile | CarrierProfile:
         located = load_file(path, problems)
     if located is None:
         raise ProfileError(problems)
-    return profile_from_located(located)
+    return profile_from_located(located, problems)
 
 
 def parse_profile(data: dict[str, Any], name: str = "<profile>") -> UnitProfile | CarrierProfile:

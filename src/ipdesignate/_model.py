@@ -354,8 +354,3 @@ class Rulebook(Strict):
     lifecycle: Lifecycle | None = None
     test_profiles: dict[str, dict[str, Any]] = {}
     tests: tuple[TestCase, ...] = ()
-
-
-for _model in (AllOf, AnyOf, NoneOf, ShareMeasure, Compare, Exemption, Relaxation, Criterion,
-               Suspension, Designation, Rulebook):
-    _model.model_rebuild()

@@ -100,7 +100,7 @@ Count = Annotated[int, BeforeValidator(_count), UnitMark(Unit.count),
 
 
 class _Profile(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
 
 
 class Attestation(_Profile):

@@ -8,6 +8,7 @@ so an unknown key gets a "did you mean").
 from __future__ import annotations
 
 import difflib
+import re
 import types
 from typing import Annotated, Any, TypeVar, Union, get_args, get_origin
 
@@ -18,6 +19,7 @@ from ._errors import Path, Problem
 from ._yaml import Located
 
 M = TypeVar("M", bound=BaseModel)
+_KEYLIKE = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 
 
 def _unwrap(tp: Any) -> tuple[Any, tuple[Any, ...]]:
@@ -126,7 +128,7 @@ def problem_of(err: ErrorDetails, root: type[BaseModel], located: Located,
         allowed = allowed_keys(root, loc[:-1]) or []
         close = difflib.get_close_matches(str(key), allowed, n=1, cutoff=0.6)
         hint = f"; did you mean {close[0]!r}?" if close else ""
-        if not close and err.get("input") is None and not str(key).isidentifier():
+        if not close and err.get("input") is None and not _KEYLIKE.fullmatch(str(key)):
             hint = ("; inside {a flow mapping} an ASCII comma ends the value: put the text "
                     "in quotes")
         path = (*prefix, *data_path(located_data(located, prefix), loc, root))

@@ -1,0 +1,34 @@
+"""Shared fixtures: the fictional demo measure used by engine tests, and the repo root."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from ipdesignate import CompiledRulebook, load_rulebook, parse_profile
+from ipdesignate._testing import case_profile_data
+
+HERE = Path(__file__).parent
+ROOT = HERE.parent
+DEMO = HERE / "rulebooks" / "good" / "demo.yaml"
+
+
+@pytest.fixture(scope="session")
+def demo() -> CompiledRulebook:
+    return load_rulebook(DEMO)
+
+
+@pytest.fixture()
+def good_unit(demo: CompiledRulebook) -> dict[str, Any]:
+    """The demo's passing profile as a plain mapping, ready to be changed by a test."""
+    data = case_profile_data(demo.model, demo.model.tests[0])
+    assert data is not None
+    import copy
+
+    return copy.deepcopy(data)
+
+
+def profile(data: dict[str, Any]) -> Any:
+    return parse_profile(data)

@@ -1,0 +1,25 @@
+"""The public surface: small, complete, and the same objects other systems import."""
+
+from __future__ import annotations
+
+import ipdesignate
+
+
+def test_all_is_complete() -> None:
+    """Every public name is in __all__, and every name in __all__ exists (httpx's test)."""
+    public = {n for n in dir(ipdesignate) if not n.startswith("_")}
+    assert public <= set(ipdesignate.__all__) | {"annotations"}
+    for name in ipdesignate.__all__:
+        assert hasattr(ipdesignate, name), name
+
+
+def test_exception_tree() -> None:
+    e = ipdesignate
+    for cls in (e.RulebookError, e.ProfileError, e.EventsError):
+        assert issubclass(cls, e.InputError)
+    for cls in (e.InputError, e.VersionError, e.LifecycleError):
+        assert issubclass(cls, e.IpdesignateError)
+
+
+def test_version() -> None:
+    assert ipdesignate.__version__.count(".") == 2

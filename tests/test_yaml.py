@@ -1,0 +1,57 @@
+"""The loader is safe, bounded and exact."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from ipdesignate._errors import Problem
+from ipdesignate._yaml import MAX_BYTES, load_bytes, load_text
+
+
+def _load(text: str) -> tuple[object, list[Problem]]:
+    problems: list[Problem] = []
+    located = load_text(text, "t.yaml", problems)
+    return (located.data if located else None), problems
+
+
+def test_floats_are_exact_decimals() -> None:
+    """0.40 is Decimal('0.40'), never the binary float 0.4000000000000000222."""
+    data, _ = _load("a: 0.40\nb: 1.1\n")
+    assert data == {"a": Decimal("0.40"), "b": Decimal("1.1")}
+
+
+def test_yaml_1_2_scalars() -> None:
+    """'yes' stays a string (YAML 1.2); dates are dates."""
+    data, _ = _load("a: yes\nb: 2024-03-15\n")
+    assert isinstance(data, dict) and data["a"] == "yes" and str(data["b"]) == "2024-03-15"
+
+
+def test_positions_are_one_based() -> None:
+    problems: list[Problem] = []
+    located = load_text("a:\n  b: 1\n", "t.yaml", problems)
+    assert located is not None
+    assert located.values[("a", "b")] == (2, 6)
+    assert located.keys[("a", "b")] == (2, 3)
+
+
+def test_oversized_input_is_refused() -> None:
+    problems: list[Problem] = []
+    assert load_bytes(b"a: 1\n" + b"#" * MAX_BYTES, "big.yaml", problems) is None
+    assert "too large" in problems[0].message
+
+
+def test_non_utf8_is_a_problem_not_a_traceback() -> None:
+    problems: list[Problem] = []
+    assert load_bytes(b"a: \xff\n", "x.yaml", problems) is None
+    assert "not UTF-8" in problems[0].message
+
+
+def test_json_loads_through_the_same_path() -> None:
+    """JSON is YAML 1.2, so profiles in JSON get the same positions and exactness."""
+    data, problems = _load('{"kind": "unit", "rate": 0.4}')
+    assert data == {"kind": "unit", "rate": Decimal("0.4")} and not problems
+
+
+def test_empty_file() -> None:
+    data, problems = _load("")
+    assert data is None and "empty" in problems[0].message
