@@ -51,7 +51,7 @@ def test_gap_for_a_rate_in_points(demo: CompiledRulebook, good_unit: dict[str, A
     for year in good_unit["yearly"].values():
         year["implemented_patents"] = 3  # 30% against 40%
     figure = _eval(demo, good_unit).criterion("implementation_rate").trace.figures[0]
-    assert figure.gap_text == "10 percentage points"
+    assert figure.gap_text == "short by 10 percentage points"
     assert "mean patent_implementation_rate 2021–2023 = 30%" in figure.text
 
 
@@ -122,7 +122,7 @@ def test_duration_uses_calendar_arithmetic(demo: CompiledRulebook) -> None:
     assert rb.evaluate(p, "carrier_demo", ON).criterion("operating").status == "pass"
     on = dt.date(2024, 3, 14)
     r = rb.evaluate(p, "carrier_demo", on).criterion("operating")
-    assert r.status == "fail" and r.trace.figures[0].gap_text == "1 days"
+    assert r.status == "fail" and r.trace.figures[0].gap_text == "1 days to go"
 
 
 def test_leap_day_month_end_rule(demo: CompiledRulebook) -> None:
@@ -150,3 +150,12 @@ def test_inexact_quotients_stay_exact(demo: CompiledRulebook, good_unit: dict[st
     from fractions import Fraction
 
     assert fig.value == Fraction(4, 9) and fig.status == "pass"
+
+
+def test_gap_for_an_upper_bound_says_too_many(
+        demo: CompiledRulebook, good_unit: dict[str, Any]) -> None:
+    """at_most 0 with one finding is '1 too many', not '1 more needed'."""
+    good_unit["events"] = [{"id": "f1", "type": "intentional_infringement_finding",
+                            "date": dt.date(2023, 5, 1)}]
+    fig = _eval(demo, good_unit).criterion("no_infringement").trace.figures[0]
+    assert fig.gap_text == "1 too many"

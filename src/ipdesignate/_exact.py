@@ -125,18 +125,21 @@ def display(x: Exact, unit: Unit) -> str:
     return ("≈" if shown != x else "") + exact_str(shown)
 
 
-def gap_text(gap: Exact, unit: Unit) -> str:
-    """How far a value is from passing, in the words a consultant uses."""
+def gap_text(gap: Exact, unit: Unit, over: bool = False) -> str:
+    """How far a value is from passing, in the words a consultant uses.
+
+    ``over`` is for upper bounds (at_most, less_than): the value must come down.
+    """
     if unit is Unit.count:
-        n = int(gap) if gap == int(gap) else gap
-        return f"{exact_str(Decimal(n) if isinstance(n, int) else n)} more needed"
+        n = exact_str(gap)
+        return f"{n} too many" if over else f"{n} more needed"
     if unit is Unit.ratio:
-        return f"{display(gap, Unit.ratio).rstrip('%')} percentage points"
-    if unit is Unit.yuan:
-        return display(gap, Unit.yuan)
+        points = f"{display(gap, Unit.ratio).rstrip('%')} percentage points"
+        return f"over by {points}" if over else f"short by {points}"
     if unit is Unit.days:
-        return f"{exact_str(gap)} days"
-    return display(gap, Unit.number)
+        return f"{exact_str(gap)} days {'too long' if over else 'to go'}"
+    amount = display(gap, unit)
+    return f"over by {amount}" if over else f"short by {amount}"
 
 
 _NUMBER = r"[+-]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?"

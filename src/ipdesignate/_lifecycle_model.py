@@ -267,5 +267,5 @@ class LifecycleRule(Strict):
 class Lifecycle(Strict):
     """Rules that derive status, obligations and bars from dated events."""
 
-    rules: tuple[LifecycleRule, ...] = Field(min_length=1)
+    rules: tuple[LifecycleRule, ...] = ()
     note: str | None = None

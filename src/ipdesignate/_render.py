@@ -62,7 +62,7 @@ def _lines(r: CriterionResult) -> list[str]:
         for f in tr.figures:
             line = f"{f.text} → {f.status}"
             if f.gap_text:
-                line += f"; short by {f.gap_text}"
+                line += f"; {f.gap_text}"
             out.append(line)
         if tr.missing:
             out.append("missing: " + ", ".join(tr.missing))

@@ -9,11 +9,17 @@ dates up, for any D, without running the rules again.
 from __future__ import annotations
 
 import datetime as _dt
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 from pydantic import BaseModel, ConfigDict
 
 from ._base import Citation, Text
+
+if TYPE_CHECKING:
+    from ._errors import Problem
+    from ._lifecycle import CompiledLifecycle
+    from ._model import Rulebook
+    from ._yaml import Located
 
 FactKind = Literal["status", "obligation", "period", "bar", "breach", "finding"]
 
@@ -128,3 +134,11 @@ class Timeline(BaseModel):
             if f.kind == "status" and f.designation is not None:
                 seen.setdefault(f.designation)
         return list(seen)
+
+
+def compile_lifecycle(rulebook: Rulebook, problems: list[Problem] | None = None, *,
+                      located: Located | None = None) -> CompiledLifecycle:
+    """Compile ``rulebook``'s lifecycle section (see ``_lifecycle.compile_lifecycle``)."""
+    from ._lifecycle import compile_lifecycle as _compile
+
+    return _compile(rulebook, problems, located=located)

@@ -121,7 +121,7 @@ class Figure:
     def gap_text(self) -> str | None:
         if self.gap is None:
             return None
-        return gap_text(self.gap, self.unit)
+        return gap_text(self.gap, self.unit, over=self.op in ("at_most", "less_than"))
 
 
 class Trace:
