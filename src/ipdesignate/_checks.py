@@ -7,6 +7,7 @@ named after its keyword and documented in docs/rulebook.md.
 from __future__ import annotations
 
 import datetime as _dt
+import operator
 from collections.abc import Callable
 from decimal import Decimal, localcontext
 from typing import Any
@@ -183,12 +184,9 @@ _UNIT_WORDS = {
     Unit.number: "a number",
 }
 
-_OPS: dict[str, Callable[[Any, Any], bool]] = {
-    "at_least": lambda v, t: v >= t,
-    "more_than": lambda v, t: v > t,
-    "at_most": lambda v, t: v <= t,
-    "less_than": lambda v, t: v < t,
-    "equals": lambda v, t: v == t,
+_OPS: dict[str, Callable[[Any, Any], Any]] = {
+    "at_least": operator.ge, "more_than": operator.gt, "at_most": operator.le,
+    "less_than": operator.lt, "equals": operator.eq,
 }
 
 

@@ -105,8 +105,8 @@ class _Unit:
     """One unit as found in the file: where it is and its (not yet checked) events."""
 
     unit: str
-    located: Located
-    path: Path  # of the events list
+    located: Located | None  # None: this part of the file could not be loaded
+    path: Path = ()  # of the events list
 
 
 def _units(path: str, raw: bytes, problems: list[Problem]) -> list[_Unit]:
@@ -209,6 +209,8 @@ def _chunks(path: str, raw: bytes, problems: list[Problem]) -> list[_Unit]:
             for unit in _from_document(located, problems):
                 unit.unit = unit.unit if unit.unit != "unit 1" else f"unit {k + 1}"
                 out.append(unit)
+        else:
+            out.append(_Unit(f"at line {start + 1}", None))
     return out
 
 
@@ -268,8 +270,9 @@ def _text(timeline: Timeline, on: _dt.date | None) -> str:
             out.append(f"  status {d}: " + (f"{s.value} (since {s.start}; rule {s.rule_id}, "
                                               f"{_cite(s)})" if s else "none"))
         for o in timeline.obligations(on, include_periods=True):
-            due = o.fact.due.isoformat() if o.fact.due else "no due date"
-            out.append(f"  {o.fact.kind} {o.fact.name}: {o.state}, due {due} "
+            due = (f"due {o.fact.due}" if o.fact.due
+                   else f"no due date: {o.fact.missing}" if o.fact.missing else "no due date")
+            out.append(f"  {o.fact.kind} {o.fact.name}: {o.state}, {due} "
                        f"(rule {o.fact.rule_id}, {_cite(o.fact)})")
         for f in timeline.in_force(on, "bar"):
             out.append(f"  bar {f.name} [{f.designation}] until {f.end} "
@@ -311,6 +314,10 @@ def run_timeline(args: argparse.Namespace, *, stdout: IO[str] | None = None,
     designations = lifecycle.source.designations
     done = 0
     for unit in units:
+        if unit.located is None:
+            failed = True
+            err.write(f"unit {unit.unit}: not run, it could not be loaded (see above)\n")
+            continue
         mine: list[Problem] = []
         events: list[Event] | None = parse_events(unit.located, unit.path, types, mine,
                                                   designations)

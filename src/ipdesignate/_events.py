@@ -110,12 +110,12 @@ def check_history(
             continue
         if etype.designation == "required" and ev.designation is None:
             issues.append(HistoryIssue(i, ("designation",),
-                                       f"a {ev.type!r} event needs a designation",
+                                       f"event type {ev.type!r} needs a designation",
                                        "one of " + ", ".join(sorted(designations or ())),
                                        "nothing"))
         elif etype.designation == "none" and ev.designation is not None:
             issues.append(HistoryIssue(i, ("designation",),
-                                       f"a {ev.type!r} event has no designation",
+                                       f"event type {ev.type!r} takes no designation",
                                        "no 'designation' key", _show(ev.designation)))
         elif (ev.designation is not None and designations is not None
               and ev.designation not in designations):
@@ -126,7 +126,7 @@ def check_history(
             if name not in ev.details or ev.details[name] is None:
                 if spec.required:
                     issues.append(HistoryIssue(
-                        i, ("details",), f"missing detail {name!r} of a {ev.type!r} event",
+                        i, ("details",), f"missing detail {name!r} of event type {ev.type!r}",
                         _describe(spec), "nothing"))
                 continue
             bad = _field_issue(name, spec, ev.details[name], designations)
@@ -135,7 +135,7 @@ def check_history(
         for name in ev.details:
             if name not in etype.fields:
                 issues.append(HistoryIssue(
-                    i, ("details", name), f"a {ev.type!r} event has no detail {name!r}",
+                    i, ("details", name), f"event type {ev.type!r} has no detail {name!r}",
                     "one of " + (", ".join(etype.fields) or "(no details)"), _show(name)))
         if etype.after and not any(
             e.type in etype.after and (ev.designation is None or e.designation is None
@@ -143,7 +143,7 @@ def check_history(
             for e in seen
         ):
             issues.append(HistoryIssue(
-                i, ("type",), f"a {ev.type!r} event needs an earlier event",
+                i, ("type",), f"event type {ev.type!r} needs an earlier event",
                 "an earlier " + " or ".join(repr(t) for t in etype.after)
                 + (f" for {ev.designation!r}" if ev.designation else ""),
                 "none before it"))

@@ -12,7 +12,7 @@ from decimal import Context, Decimal, Inexact, InvalidOperation
 from fractions import Fraction
 from enum import StrEnum
 
-Exact = Decimal | Fraction
+Exact = Decimal | Fraction | int
 
 _EXACT = Context(prec=60, traps=[Inexact, InvalidOperation])
 _ZERO = Decimal(0)
@@ -28,56 +28,72 @@ class Unit(StrEnum):
     days = "days"
 
 
-def _frac(x: Exact) -> Fraction:
+def _frac(x: Exact | int) -> Fraction:
     return x if isinstance(x, Fraction) else Fraction(x)
 
 
-def add(a: Exact, b: Exact) -> Exact:
-    if type(a) is Decimal and type(b) is Decimal:
+# Each operation tries the fast exact form first: ints stay ints, Decimals use a context
+# that traps Inexact; only a non-terminating result falls back to Fraction.
+def add(a: Exact | int, b: Exact | int) -> Exact | int:
+    ta, tb = type(a), type(b)
+    if ta is int and tb is int:
+        return a + b  # type: ignore[operator]
+    if ta is not Fraction and tb is not Fraction:
         try:
-            return _EXACT.add(a, b)
+            return _EXACT.add(a, b)  # type: ignore[arg-type]
         except Inexact:
             pass
     return _frac(a) + _frac(b)
 
 
-def sub(a: Exact, b: Exact) -> Exact:
-    if type(a) is Decimal and type(b) is Decimal:
+def sub(a: Exact | int, b: Exact | int) -> Exact | int:
+    ta, tb = type(a), type(b)
+    if ta is int and tb is int:
+        return a - b  # type: ignore[operator]
+    if ta is not Fraction and tb is not Fraction:
         try:
-            return _EXACT.subtract(a, b)
+            return _EXACT.subtract(a, b)  # type: ignore[arg-type]
         except Inexact:
             pass
     return _frac(a) - _frac(b)
 
 
-def mul(a: Exact, b: Exact) -> Exact:
-    if type(a) is Decimal and type(b) is Decimal:
+def mul(a: Exact | int, b: Exact | int) -> Exact | int:
+    ta, tb = type(a), type(b)
+    if ta is int and tb is int:
+        return a * b  # type: ignore[operator]
+    if ta is not Fraction and tb is not Fraction:
         try:
-            return _EXACT.multiply(a, b)
+            return _EXACT.multiply(a, b)  # type: ignore[arg-type]
         except Inexact:
             pass
     return _frac(a) * _frac(b)
 
 
-def div(a: Exact, b: Exact) -> Exact:
+def div(a: Exact | int, b: Exact | int) -> Exact:
     """Exact quotient; the caller guarantees ``b != 0``."""
-    if type(a) is Decimal and type(b) is Decimal:
+    if type(a) is not Fraction and type(b) is not Fraction:
         try:
-            return _EXACT.divide(a, b)
+            return _EXACT.divide(a, b)  # type: ignore[arg-type]
         except Inexact:
             pass
     return _frac(a) / _frac(b)
 
 
-def total(values: list[Exact]) -> Exact:
-    acc: Exact = _ZERO
+def total(values: list[Exact | int]) -> Exact | int:
+    for v in values:
+        if type(v) is not int:
+            break
+    else:
+        return sum(values)  # type: ignore[arg-type]
+    acc: Exact | int = 0
     for v in values:
         acc = add(acc, v)
     return acc
 
 
-def power(a: Exact, n: int) -> Exact:
-    acc: Exact = Decimal(1)
+def power(a: Exact | int, n: int) -> Exact | int:
+    acc: Exact | int = 1
     for _ in range(n):
         acc = mul(acc, a)
     return acc
@@ -93,6 +109,8 @@ def to_decimal(x: Exact, places: int = 28) -> Decimal:
 
 def exact_str(x: Exact) -> str:
     """Stable text for JSON: a plain decimal when it terminates, else ``p/q``."""
+    if type(x) is int:
+        return str(x)
     if isinstance(x, Fraction):
         if x.denominator == 1:
             return str(x.numerator)
@@ -104,7 +122,7 @@ def exact_str(x: Exact) -> str:
 
 
 def _round(x: Exact, places: int) -> Decimal:
-    d = Decimal(x.numerator) / Decimal(x.denominator) if isinstance(x, Fraction) else x
+    d = Decimal(x.numerator) / Decimal(x.denominator) if isinstance(x, Fraction) else Decimal(x)
     return d.quantize(Decimal(1).scaleb(-places))
 
 

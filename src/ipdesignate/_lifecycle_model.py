@@ -237,20 +237,21 @@ Derive = Annotated[
 ]
 
 
+def derived_kind(item: Derive) -> str:
+    """Which kind of fact ``item`` derives: status, obligation, period, bar, breach, finding."""
+    return _KIND_OF[type(item)]
+
+
 def derived_name(item: Derive) -> str:
     """The name other rules use to refer to what ``item`` derives."""
-    for head in DERIVE_HEADS:
-        value = getattr(item, head, None)
-        if isinstance(value, str):
-            return value
-    raise AssertionError("unreachable: the discriminator admits only known heads")
+    name: str = getattr(item, _KIND_OF[type(item)])
+    return name
 
 
-def derived_kind(item: Derive) -> str:
-    for head in DERIVE_HEADS:
-        if isinstance(getattr(item, head, None), str):
-            return head
-    raise AssertionError("unreachable: the discriminator admits only known heads")
+_KIND_OF: dict[type, str] = {
+    StatusOut: "status", ObligationOut: "obligation", PeriodOut: "period", BarOut: "bar",
+    BreachOut: "breach", FindingOut: "finding",
+}
 
 
 class LifecycleRule(Strict):

@@ -64,7 +64,8 @@ class CompiledMeasure:
 def _series_reader(info: FieldInfo) -> Callable[[Ctx, Trace, int, int], list[Exact] | None]:
     name = info.name
     quotient = info.quotient
-    paths: dict[int, str] = {}
+    qpart, qwhole = (quotient.part, quotient.whole) if quotient else ("", "")
+    paths: dict[int, tuple[str, str, str]] = {}
 
     def read(ctx: Ctx, tr: Trace, first: int, last: int) -> list[Exact] | None:
         yearly = ctx.profile.yearly
@@ -74,22 +75,24 @@ def _series_reader(info: FieldInfo) -> Callable[[Ctx, Trace, int, int], list[Exa
         for year in range(first, last + 1):
             rec = yearly.get(year)
             v = getattr(rec, name) if rec is not None else None
+            known = paths.get(year)
+            if known is None:
+                known = paths[year] = (_path(name, year), _path(qpart, year),
+                                       _path(qwhole, year))
             if v is None and quotient is not None and rec is not None:
-                part = getattr(rec, quotient.part)
-                whole = getattr(rec, quotient.whole)
+                part = getattr(rec, qpart)
+                whole = getattr(rec, qwhole)
                 if part is not None and whole:
-                    inputs[_path(quotient.part, year)] = part
-                    inputs[_path(quotient.whole, year)] = whole
-                    v = div(Decimal(part), Decimal(whole))
-            path = paths.get(year)
-            if path is None:
-                path = paths[year] = _path(name, year)
+                    inputs[known[1]] = part
+                    inputs[known[2]] = whole
+                    v = div(part, whole)
+            path = known[0]
             inputs[path] = v
             if v is None:
                 tr.missing.append(path)
                 complete = False
             elif complete:
-                values.append(v if type(v) is not int else Decimal(v))
+                values.append(v)
         return values if complete else None
 
     return read
@@ -150,7 +153,7 @@ def field(c: Compiler, m: FieldMeasure, path: Path) -> CompiledMeasure | None:
         if v is None:
             tr.missing.append(name)
             return None, None
-        return (v if type(v) is not int else Decimal(v)), None
+        return v, None
 
     return CompiledMeasure(fn, info.unit, name, "field")
 
@@ -161,7 +164,7 @@ def mean(c: Compiler, m: MeanMeasure, path: Path) -> CompiledMeasure | None:
     if info is None or w is None or info.unit is None:
         return None
     read = _series_reader(info)
-    n = Decimal(w.years)
+    n = w.years
 
     def fn(ctx: Ctx, tr: Trace) -> tuple[Exact | None, Years]:
         first, last = _years(w, ctx)
@@ -188,7 +191,7 @@ def sum(c: Compiler, m: SumMeasure, path: Path) -> CompiledMeasure | None:  # no
 
     def fn(ctx: Ctx, tr: Trace) -> tuple[Exact | None, Years]:
         first, last = _years(w, ctx)
-        acc: Exact | None = Decimal(0)
+        acc: Exact | None = 0
         for read in readers:
             values = read(ctx, tr, first, last)
             if values is None:
@@ -221,7 +224,7 @@ def share(c: Compiler, m: ShareMeasure, path: Path) -> CompiledMeasure | None:
             if q == 0:
                 tr.notes.append(f"{wf} is 0, so the share is undefined")
                 return None, None
-            return div(Decimal(p), Decimal(q)), None
+            return div(p, q), None
 
         return CompiledMeasure(scalar, Unit.ratio, label, "share")
     spart = _series(c, m.share.part, (*path, "share", "part"))
@@ -316,7 +319,7 @@ def count(c: Compiler, m: CountMeasure, path: Path) -> CompiledMeasure | None:
             return None, None
         hits = [e for e in events if e.type in kinds and within_lookback(e.date, ctx.on, period)]
         tr.inputs[key] = [f"{e.id} {e.type} {e.date.isoformat()}" for e in hits]
-        return Decimal(len(hits)), None
+        return len(hits), None
 
     label = f"events ({', '.join(types_)}) within {period} before the as-of date"
     return CompiledMeasure(fn, Unit.count, label, "count")
@@ -334,7 +337,7 @@ def duration(c: Compiler, m: DurationMeasure, path: Path) -> CompiledMeasure | N
         if since is None:
             tr.missing.append(name)
             return None, None
-        return Decimal((ctx.on - since).days), None
+        return (ctx.on - since).days, None
 
     return CompiledMeasure(fn, Unit.days, f"time since {name}", "duration")
 

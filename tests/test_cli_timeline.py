@@ -1,0 +1,125 @@
+"""The ``timeline`` command, called through its parser and ``run_timeline``."""
+
+from __future__ import annotations
+
+import argparse
+import io
+import json
+from pathlib import Path
+
+import pytest
+
+from ipdesignate._cli_timeline import add_timeline_parser, run_timeline
+from tests.lifecycle.helpers import CLUSTER, LIFECYCLE_DIR, PILOT
+
+HERE = Path(__file__).parent / "lifecycle"
+CLUSTER_SECTION = str(LIFECYCLE_DIR / f"{CLUSTER}.lifecycle.yaml")
+PILOT_SECTION = str(LIFECYCLE_DIR / f"{PILOT}.lifecycle.yaml")
+
+
+def _run(*argv: str) -> tuple[int, str, str]:
+    parser = argparse.ArgumentParser(prog="ipdesignate")
+    add_timeline_parser(parser.add_subparsers(dest="command"))
+    args = parser.parse_args(["timeline", *argv])
+    out, err = io.StringIO(), io.StringIO()
+    code = run_timeline(args, stdout=out, stderr=err)
+    return code, out.getvalue(), err.getvalue()
+
+
+def test_one_unit_text_on_a_date() -> None:
+    code, out, err = _run(str(HERE / "one-unit.yaml"), "--rulebook", CLUSTER_SECTION,
+                          "--on", "2021-07-01")
+    assert code == 0, err
+    assert "status cluster_zone: terminated (since 2021-07-01" in out
+    assert "bar reapplication_bar [cluster_zone] until 2023-07-01" in out
+    assert "第10条第4项" in out
+
+
+def test_one_unit_whole_timeline_json_is_stable() -> None:
+    args = (str(HERE / "one-unit.yaml"), "--rulebook", CLUSTER_SECTION, "--format", "json")
+    first = _run(*args)
+    assert first[0] == 0 and first[1] == _run(*args)[1]
+    data = json.loads(first[1])
+    assert data["unit"] == "zone-001"
+    assert [f["rule_id"] for f in data["facts"]][-1] == "reapplication_bar"
+
+
+def test_batch_yaml_reports_bad_unit_and_keeps_the_others() -> None:
+    code, out, err = _run(str(HERE / "batch.yaml"), "--rulebook", CLUSTER_SECTION,
+                          "--format", "json", "--on", "2021-03-01")
+    assert code == 1
+    units = [json.loads(line)["unit"] for line in out.splitlines()]
+    assert units == ["zone-001", "zone-003"]
+    assert "batch.yaml:8:" in err and "unknown event type 'no_such_event'" in err
+    assert "batch.yaml:9:" in err and "out of date order" in err
+    assert "missing detail 'result'" in err
+    assert "2 of 3 units done" in err
+    obligations = json.loads(out.splitlines()[1])["obligations"]
+    assert [o["fact"]["name"] for o in obligations] == ["measure_trial", "change_filing"]
+
+
+def test_batch_yaml_with_an_invalid_calendar_date_keeps_the_others() -> None:
+    code, out, err = _run(str(HERE / "batch-bad-date.yaml"), "--rulebook", CLUSTER_SECTION,
+                          "--format", "json")
+    assert code == 1
+    assert [json.loads(x)["unit"] for x in out.splitlines()] == ["zone-001", "zone-003"]
+    assert "batch-bad-date.yaml:6:" in err and "2021-02-30" in err
+    assert "unit at line 4: not run" in err and "2 of 3 units done" in err
+
+
+def test_batch_json_lines() -> None:
+    code, out, err = _run(str(HERE / "batch.jsonl"), "--rulebook", CLUSTER_SECTION,
+                          "--format", "json")
+    assert code == 1
+    assert [json.loads(x)["unit"] for x in out.splitlines()] == ["zone-001", "zone-004"]
+    assert "batch.jsonl:2:" in err and "cannot be parsed" in err
+    assert "batch.jsonl:3:" in err and "missing detail 'result'" in err
+
+
+def test_batch_json_text() -> None:
+    code, out, err = _run(str(HERE / "batch.json"), "--rulebook", PILOT_SECTION,
+                          "--on", "2022-01-01")
+    assert code == 0, err
+    assert "unit p-1" in out and "status pilot: revoked" in out
+    assert "bar reapplication_bar [demonstration] until 2024-05-10" in out
+    assert "unit p-2" in out and "status pilot: valid" in out
+
+
+def test_bad_arguments_and_files(tmp_path: Path) -> None:
+    assert _run(str(HERE / "one-unit.yaml"), "--rulebook", CLUSTER_SECTION,
+                "--on", "2021-02-30")[0] == 2
+    code, _, err = _run(str(HERE / "one-unit.yaml"))
+    assert code == 2 and "--rulebook" in err
+    code, _, err = _run(str(tmp_path / "missing.yaml"), "--rulebook", CLUSTER_SECTION)
+    assert code == 1 and "cannot read file" in err
+    broken = tmp_path / "broken.lifecycle.yaml"
+    broken.write_text("event_types: {}\nlifecycle:\n  rules:\n    - id: x\n", encoding="utf-8")
+    code, _, err = _run(str(HERE / "one-unit.yaml"), "--rulebook", str(broken))
+    assert code == 1 and "broken.lifecycle.yaml:4:" in err
+    assert "Traceback" not in err
+
+
+def test_lifecycle_section_with_unknown_references_is_located(tmp_path: Path) -> None:
+    bad = tmp_path / "bad.lifecycle.yaml"
+    bad.write_text(
+        "event_types:\n"
+        "  a: {text: {zh: 甲, en: A}}\n"
+        "lifecycle:\n"
+        "  rules:\n"
+        "    - id: r\n"
+        "      cite: {article: 1, text: 甲}\n"
+        "      text: {zh: 甲, en: A}\n"
+        "      on: {event: b}\n"
+        "      requires: [{fact: nothing}]\n"
+        "      then: [{finding: f}]\n", encoding="utf-8")
+    code, _, err = _run(str(HERE / "one-unit.yaml"), "--rulebook", str(bad))
+    assert code == 1
+    assert "bad.lifecycle.yaml:8:" in err and "unknown event type 'b'" in err
+    assert "bad.lifecycle.yaml:9:" in err and "no rule derives 'nothing'" in err
+
+
+@pytest.mark.parametrize("fmt", ["text", "json"])
+def test_empty_batch(tmp_path: Path, fmt: str) -> None:
+    empty = tmp_path / "none.json"
+    empty.write_text("[]", encoding="utf-8")
+    assert _run(str(empty), "--rulebook", CLUSTER_SECTION, "--format", fmt)[:2] == (0, "")
