@@ -23,3 +23,12 @@ def test_exception_tree() -> None:
 
 def test_version() -> None:
     assert ipdesignate.__version__.count(".") == 2
+
+
+def test_lazy_exports_resolve_to_the_defining_module() -> None:
+    from ipdesignate import _EXPORTS  # type: ignore[attr-defined]
+
+    assert set(_EXPORTS) | {"__version__"} == set(ipdesignate.__all__)
+    from ipdesignate._decision import Decision
+
+    assert ipdesignate.Decision is Decision

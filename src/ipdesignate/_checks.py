@@ -10,6 +10,7 @@ import datetime as _dt
 import operator
 from collections.abc import Callable
 from decimal import Decimal, localcontext
+from itertools import pairwise
 from typing import Any
 
 from ._compile import CheckFn, Compiler, Ctx, did_you_mean
@@ -177,11 +178,11 @@ def none_of(c: Compiler, chk: NoneOf, path: Path) -> CheckFn:
 # ---- comparisons ---------------------------------------------------------------------------
 
 _UNIT_WORDS = {
-    Unit.ratio: "a percentage such as '40%'",
-    Unit.yuan: "an amount with its unit, such as '100万元' or '5000元'",
-    Unit.count: "a whole number",
-    Unit.days: "a period such as '1 year'",
-    Unit.number: "a number",
+    Unit.RATIO: "a percentage such as '40%'",
+    Unit.YUAN: "an amount with its unit, such as '100万元' or '5000元'",
+    Unit.COUNT: "a whole number",
+    Unit.DAYS: "a period such as '1 year'",
+    Unit.NUMBER: "a number",
 }
 
 _OPS: dict[str, Callable[[Any, Any], Any]] = {
@@ -195,27 +196,27 @@ def _threshold(c: Compiler, spec: Any, path: Path, m: CompiledMeasure
     value, where = c.resolve(spec, path)
     if value is None:
         return None, None
-    if m.unit is Unit.days:
+    if m.unit is Unit.DAYS:
         period = parse_period(value)
         if period is None:
             c.problem(where, "a duration is compared with a period",
-                      expected=_UNIT_WORDS[Unit.days], found=repr(value))
+                      expected=_UNIT_WORDS[Unit.DAYS], found=repr(value))
         return period, str(period) if period else None
     parsed = parse_quantity(value)
     fits = parsed is not None and (
         parsed[1] is m.unit
-        or (m.unit is Unit.number and parsed[1] is not Unit.days)
-        or (m.unit is Unit.count and parsed[1] is Unit.count))
+        or (m.unit is Unit.NUMBER and parsed[1] is not Unit.DAYS)
+        or (m.unit is Unit.COUNT and parsed[1] is Unit.COUNT))
     if parsed is None or not fits:
         c.problem(where, f"the threshold does not fit a measure of {m.unit}s"
-                  if m.unit is not Unit.ratio else "the threshold does not fit a ratio",
+                  if m.unit is not Unit.RATIO else "the threshold does not fit a ratio",
                   expected=_UNIT_WORDS[m.unit], found=repr(value))
         return None, None
     return parsed[0], None
 
 
 def _gap(op: str, v: Exact, t: Exact, unit: Unit) -> Exact:
-    step = Decimal(1) if unit is Unit.count else Decimal(0)
+    step = Decimal(1) if unit is Unit.COUNT else Decimal(0)
     if op == "at_least":
         return sub(t, v)
     if op == "more_than":
@@ -247,7 +248,7 @@ def measure(c: Compiler, chk: Compare, path: Path) -> CheckFn:
     if m is None:
         return _broken
     op = given[0]
-    threshold, threshold_text = _threshold(c, getattr(chk, op), (*path, op), m)
+    threshold, _text = _threshold(c, getattr(chk, op), (*path, op), m)
     if threshold is None:
         return _broken
     label = chk.label.en if chk.label else m.label
@@ -295,7 +296,7 @@ def _duration_compare(mfn: Any, op: str, period: Period, label: str) -> CheckFn:
     def fn(ctx: Ctx, tr: Trace) -> str:
         days, _ = mfn(ctx, tr)
         if days is None:
-            tr.figures.append(Figure(label, None, Unit.days, op, None, UNKNOWN,
+            tr.figures.append(Figure(label, None, Unit.DAYS, op, None, UNKNOWN,
                                      threshold_text=str(period)))
             return UNKNOWN
         since = ctx.on - _dt.timedelta(days=int(days))
@@ -308,7 +309,7 @@ def _duration_compare(mfn: Any, op: str, period: Period, label: str) -> CheckFn:
         if not ok and op in ("at_least", "more_than"):
             gap = Decimal((end - ctx.on).days + (1 if op == "more_than" else 0))
         shown = f"{int(days)} days (since {since.isoformat()}; {period} ends {end.isoformat()})"
-        tr.figures.append(Figure(label, days, Unit.days, op, None, status, gap,
+        tr.figures.append(Figure(label, days, Unit.DAYS, op, None, status, gap,
                                  shown=shown, threshold_text=str(period)))
         return status
 
@@ -342,7 +343,7 @@ def trend(c: Compiler, chk: TrendCheck, path: Path) -> CheckFn:
             tr.figures.append(Figure(label, None, unit, None, None, UNKNOWN,
                                      years=(first, last)))
             return UNKNOWN
-        strict = all(b > a for a, b in zip(values, values[1:], strict=False))
+        strict = all(b > a for a, b in pairwise(values))
         net = values[-1] > values[0]
         if strict:
             status = PASS

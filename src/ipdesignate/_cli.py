@@ -16,7 +16,7 @@ from collections.abc import Sequence
 from pathlib import Path as FsPath
 from typing import Any
 
-from ._errors import IpdesignateError, InputError
+from ._errors import InputError, IpdesignateError
 
 EXIT_OK, EXIT_INPUT, EXIT_USAGE, EXIT_BUG = 0, 1, 2, 70
 

@@ -15,7 +15,6 @@ from typing_extensions import TypedDict
 from ._base import Text
 from ._trace import (
     FAIL,
-    PASS,
     REVIEW,
     UNKNOWN,
     CitationJSON,
@@ -95,7 +94,7 @@ class Decision(BaseModel):
 
     model_config = ConfigDict(frozen=True, arbitrary_types_allowed=True, defer_build=True)
 
-    format: Literal["ipdesignate.decision/1"] = DECISION_FORMAT
+    format: Literal["ipdesignate.decision/1"] = "ipdesignate.decision/1"
     engine: dict[str, str]
     rulebook: RulebookRef
     designation: DesignationRef

@@ -18,7 +18,7 @@ from ._decision import (
     build_decision,
     verdict_of,
 )
-from ._errors import IpdesignateError, ProfileError, Problem
+from ._errors import IpdesignateError, Problem, ProfileError
 from ._model import Rulebook
 from ._periods import parse_period, period_end
 from ._trace import (
@@ -65,7 +65,7 @@ class CompiledRulebook:
                                   for did, d in designations.items()}
         self._suspension_results = {
             (did, s.id, st): SuspensionResult(id=s.id, status=st, citation=citation_json(s.cite),
-                                              text=s.text)  # type: ignore[arg-type]
+                                              text=s.text)
             for did, d in designations.items() for s in d.suspensions for st in _STATUSES}
 
     def _unconfirmed(self) -> list[str]:

@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import re
 from decimal import Context, Decimal, Inexact, InvalidOperation
-from fractions import Fraction
 from enum import StrEnum
+from fractions import Fraction
 
 Exact = Decimal | Fraction | int
 
@@ -21,11 +21,11 @@ _ZERO = Decimal(0)
 class Unit(StrEnum):
     """What a number measures; decides how it is written and how a gap is phrased."""
 
-    count = "count"
-    ratio = "ratio"
-    yuan = "yuan"
-    number = "number"
-    days = "days"
+    COUNT = "count"
+    RATIO = "ratio"
+    YUAN = "yuan"
+    NUMBER = "number"
+    DAYS = "days"
 
 
 def _frac(x: Exact | int) -> Fraction:
@@ -85,7 +85,7 @@ def total(values: list[Exact | int]) -> Exact | int:
         if type(v) is not int:
             break
     else:
-        return sum(values)  # type: ignore[arg-type]
+        return sum(values)
     acc: Exact | int = 0
     for v in values:
         acc = add(acc, v)
@@ -109,7 +109,7 @@ def to_decimal(x: Exact, places: int = 28) -> Decimal:
 
 def exact_str(x: Exact) -> str:
     """Stable text for JSON: a plain decimal when it terminates, else ``p/q``."""
-    if type(x) is int:
+    if isinstance(x, int):
         return str(x)
     if isinstance(x, Fraction):
         if x.denominator == 1:
@@ -128,16 +128,16 @@ def _round(x: Exact, places: int) -> Decimal:
 
 def display(x: Exact, unit: Unit) -> str:
     """Human text: ``43.33%``, ``1,200万元``, ``71``."""
-    if unit is Unit.ratio:
+    if unit is Unit.RATIO:
         pct = _round(mul(x, Decimal(100)), 2)
         text = exact_str(pct)
         approx = "≈" if mul(x, Decimal(100)) != pct else ""
         return f"{approx}{text}%"
-    if unit is Unit.yuan:
+    if unit is Unit.YUAN:
         wan = div(x, Decimal(10000))
         shown = _round(wan, 2)
         return f"{'≈' if wan != shown else ''}{exact_str(shown)}万元"
-    if unit is Unit.days:
+    if unit is Unit.DAYS:
         return f"{exact_str(x)} days"
     shown = _round(x, 4)
     return ("≈" if shown != x else "") + exact_str(shown)
@@ -148,13 +148,13 @@ def gap_text(gap: Exact, unit: Unit, over: bool = False) -> str:
 
     ``over`` is for upper bounds (at_most, less_than): the value must come down.
     """
-    if unit is Unit.count:
+    if unit is Unit.COUNT:
         n = exact_str(gap)
         return f"{n} too many" if over else f"{n} more needed"
-    if unit is Unit.ratio:
-        points = f"{display(gap, Unit.ratio).rstrip('%')} percentage points"
+    if unit is Unit.RATIO:
+        points = f"{display(gap, Unit.RATIO).rstrip('%')} percentage points"
         return f"over by {points}" if over else f"short by {points}"
-    if unit is Unit.days:
+    if unit is Unit.DAYS:
         return f"{exact_str(gap)} days {'too long' if over else 'to go'}"
     amount = display(gap, unit)
     return f"over by {amount}" if over else f"short by {amount}"
@@ -163,7 +163,7 @@ def gap_text(gap: Exact, unit: Unit, over: bool = False) -> str:
 _NUMBER = r"[+-]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?"
 _QUANTITY = re.compile(rf"^\s*({_NUMBER})\s*(%|万元|元|亿元)?\s*$")
 _SCALE = {"%": Decimal("0.01"), "万元": Decimal(10000), "元": Decimal(1), "亿元": Decimal(10**8)}
-_UNIT_OF = {"%": Unit.ratio, "万元": Unit.yuan, "元": Unit.yuan, "亿元": Unit.yuan}
+_UNIT_OF = {"%": Unit.RATIO, "万元": Unit.YUAN, "元": Unit.YUAN, "亿元": Unit.YUAN}
 
 
 def parse_quantity(raw: object) -> tuple[Decimal, Unit] | None:
@@ -171,9 +171,9 @@ def parse_quantity(raw: object) -> tuple[Decimal, Unit] | None:
     if isinstance(raw, bool):
         return None
     if isinstance(raw, int):
-        return Decimal(raw), Unit.count
+        return Decimal(raw), Unit.COUNT
     if isinstance(raw, Decimal):
-        return raw, Unit.number
+        return raw, Unit.NUMBER
     if isinstance(raw, float):
         return None  # binary floats never reach a threshold: they are not exact
     if not isinstance(raw, str):
@@ -187,7 +187,7 @@ def parse_quantity(raw: object) -> tuple[Decimal, Unit] | None:
         return None
     suffix = m.group(2)
     if suffix is None:
-        return value, (Unit.count if "." not in m.group(1) else Unit.number)
+        return value, (Unit.COUNT if "." not in m.group(1) else Unit.NUMBER)
     return _EXACT.multiply(value, _SCALE[suffix]), _UNIT_OF[suffix]
 
 

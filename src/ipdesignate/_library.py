@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as _dt
 import os
 from collections.abc import Iterable
+from itertools import pairwise
 from pathlib import Path as FsPath
 from typing import Any
 
@@ -60,7 +61,7 @@ class Library:
         problems = []
         for versions in self.measures.values():
             versions.sort(key=lambda r: r.effective_from)
-            for a, b in zip(versions, versions[1:], strict=False):
+            for a, b in pairwise(versions):
                 if a.effective_until is None or a.effective_until >= b.effective_from:
                     problems.append(Problem(b.file or b.id, None, None,
                                             f"the windows of two versions overlap: {a.window()} "

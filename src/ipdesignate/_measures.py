@@ -176,7 +176,7 @@ def mean(c: Compiler, m: MeanMeasure, path: Path) -> CompiledMeasure | None:
     return CompiledMeasure(fn, info.unit, f"mean {m.mean}", "mean")
 
 
-def sum(c: Compiler, m: SumMeasure, path: Path) -> CompiledMeasure | None:  # noqa: A001
+def sum(c: Compiler, m: SumMeasure, path: Path) -> CompiledMeasure | None:
     names = (m.sum,) if isinstance(m.sum, str) else m.sum
     infos = [_series(c, n, (*path, "sum")) for n in names]
     w = _window(c, m.window, (*path, "window"))
@@ -200,7 +200,7 @@ def sum(c: Compiler, m: SumMeasure, path: Path) -> CompiledMeasure | None:  # no
                 acc = add(acc, total(values))
         return acc, (first, last)
 
-    return CompiledMeasure(fn, units.pop() or Unit.number, "sum of " + " + ".join(names), "sum")
+    return CompiledMeasure(fn, units.pop() or Unit.NUMBER, "sum of " + " + ".join(names), "sum")
 
 
 def share(c: Compiler, m: ShareMeasure, path: Path) -> CompiledMeasure | None:
@@ -226,7 +226,7 @@ def share(c: Compiler, m: ShareMeasure, path: Path) -> CompiledMeasure | None:
                 return None, None
             return div(p, q), None
 
-        return CompiledMeasure(scalar, Unit.ratio, label, "share")
+        return CompiledMeasure(scalar, Unit.RATIO, label, "share")
     spart = _series(c, m.share.part, (*path, "share", "part"))
     swhole = _series(c, m.share.whole, (*path, "share", "whole"))
     w = _window(c, m.window, (*path, "window"))
@@ -254,7 +254,7 @@ def share(c: Compiler, m: ShareMeasure, path: Path) -> CompiledMeasure | None:
             return None, (first, last)
         return div(total([div(p, q) for p, q in zip(ps, ws, strict=True)]), n), (first, last)
 
-    return CompiledMeasure(fn, Unit.ratio, f"{label} ({method})", "share")
+    return CompiledMeasure(fn, Unit.RATIO, f"{label} ({method})", "share")
 
 
 def growth(c: Compiler, m: GrowthMeasure, path: Path) -> CompiledMeasure | None:
@@ -285,7 +285,7 @@ def growth(c: Compiler, m: GrowthMeasure, path: Path) -> CompiledMeasure | None:
         ratios = [div(values[i + 1], values[i]) for i in range(steps)]
         return sub(div(total(ratios), n_steps), _ONE), (first, last)
 
-    return CompiledMeasure(fn, Unit.ratio, f"{'CAGR' if method == 'cagr' else 'mean growth'} "
+    return CompiledMeasure(fn, Unit.RATIO, f"{'CAGR' if method == 'cagr' else 'mean growth'} "
                            f"of {name}", "growth", cagr_years=steps if method == "cagr" else 0)
 
 
@@ -322,7 +322,7 @@ def count(c: Compiler, m: CountMeasure, path: Path) -> CompiledMeasure | None:
         return len(hits), None
 
     label = f"events ({', '.join(types_)}) within {period} before the as-of date"
-    return CompiledMeasure(fn, Unit.count, label, "count")
+    return CompiledMeasure(fn, Unit.COUNT, label, "count")
 
 
 def duration(c: Compiler, m: DurationMeasure, path: Path) -> CompiledMeasure | None:
@@ -339,7 +339,7 @@ def duration(c: Compiler, m: DurationMeasure, path: Path) -> CompiledMeasure | N
             return None, None
         return (ctx.on - since).days, None
 
-    return CompiledMeasure(fn, Unit.days, f"time since {name}", "duration")
+    return CompiledMeasure(fn, Unit.DAYS, f"time since {name}", "duration")
 
 
 MEASURES: dict[type, Callable[[Compiler, Any, Path], CompiledMeasure | None]] = {

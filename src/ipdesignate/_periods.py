@@ -33,7 +33,11 @@ class Period:
         return f"{self.amount} {one if self.amount == 1 else self.unit}"
 
     def delta(self) -> relativedelta:
-        return relativedelta(**{self.unit: self.amount})
+        if self.unit == "days":
+            return relativedelta(days=self.amount)
+        if self.unit == "months":
+            return relativedelta(months=self.amount)
+        return relativedelta(years=self.amount)
 
 
 def parse_period(text: object) -> Period | None:

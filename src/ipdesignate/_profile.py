@@ -47,7 +47,7 @@ def _money(raw: Any) -> Any:
         raise ValueError("write money exactly: as yuan (1200000), '120万元' or '1200000元'")
     if isinstance(raw, str):
         parsed = parse_quantity(raw)
-        if parsed is None or parsed[1] not in (Unit.yuan, Unit.count, Unit.number):
+        if parsed is None or parsed[1] not in (Unit.YUAN, Unit.COUNT, Unit.NUMBER):
             raise ValueError(f"{raw!r} is not an amount of money; write 1200000, '120万元' or "
                              "'1200000元'")
         raw = parsed[0]
@@ -63,7 +63,7 @@ def _rate(raw: Any) -> Any:
         raise ValueError("write a rate exactly: as a fraction like 0.40 or as '40%'")
     if isinstance(raw, str):
         parsed = parse_quantity(raw)
-        if parsed is None or parsed[1] is not Unit.ratio:
+        if parsed is None or parsed[1] is not Unit.RATIO:
             raise ValueError(f"{raw!r} is not a rate; write a fraction like 0.40 or '40%'")
         raw = parsed[0]
     if isinstance(raw, bool) or not isinstance(raw, (int, Decimal)):
@@ -91,11 +91,11 @@ def _count(raw: Any) -> Any:
 
 _exact_json = PlainSerializer(lambda v: exact_str(v), return_type=str, when_used="json")
 
-Money = Annotated[Decimal, BeforeValidator(_money), _exact_json, UnitMark(Unit.yuan),
+Money = Annotated[Decimal, BeforeValidator(_money), _exact_json, UnitMark(Unit.YUAN),
                   Field(description="yuan; accepts 1200000, '120万元', '1200000元'")]
-Rate = Annotated[Decimal, BeforeValidator(_rate), _exact_json, UnitMark(Unit.ratio),
+Rate = Annotated[Decimal, BeforeValidator(_rate), _exact_json, UnitMark(Unit.RATIO),
                  Field(description="fraction 0–1; accepts 0.40 or '40%'")]
-Count = Annotated[int, BeforeValidator(_count), UnitMark(Unit.count),
+Count = Annotated[int, BeforeValidator(_count), UnitMark(Unit.COUNT),
                   Field(description="whole number ≥ 0")]
 
 

@@ -158,5 +158,5 @@ def render_html(d: Decision) -> str:
         f" · {html.escape(counts)}</p>"
         f"<table><thead><tr><th>status</th><th>clause</th><th>criterion</th>"
         f"<th>explanation</th></tr></thead><tbody>{''.join(rows)}</tbody></table>"
-        f"{missing}{warnings}<p><small>{html.escape(d.rulebook.id)} {html.escape(d.rulebook.version)}"
-        f" sha256 {d.rulebook.sha256[:12]}…</small></p></div>")
+        f"{missing}{warnings}<p><small>{html.escape(d.rulebook.id)} "
+        f"{html.escape(d.rulebook.version)} sha256 {d.rulebook.sha256[:12]}…</small></p></div>")

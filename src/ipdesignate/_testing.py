@@ -59,11 +59,11 @@ def case_located(located: Located, rulebook: Rulebook, index: int) -> tuple[Loca
                 target[path[2:]] = pos
     for dotted in case.with_:
         parts = tuple(int(p) if p.isdigit() else p for p in dotted.split("."))
-        pos = located.keys.get(("tests", index, "with", dotted))
-        if pos is not None:
+        where = located.keys.get(("tests", index, "with", dotted))
+        if where is not None:
             for i in range(1, len(parts) + 1):
-                view.values[parts[:i]] = pos
-                view.keys[parts[:i]] = pos
+                view.values[parts[:i]] = where
+                view.keys[parts[:i]] = where
     return view, ()
 
 
@@ -88,8 +88,9 @@ def check_cases(located: Located, rulebook: Rulebook, problems: list[Problem]) -
                                             "'base' (with optional 'with')"))
             continue
         if case.base is not None and case.base not in rulebook.test_profiles:
+            known = ", ".join(rulebook.test_profiles)
             problems.append(located.problem((*path, "base"), f"no test profile {case.base!r}",
-                                            expected=f"one of: {', '.join(rulebook.test_profiles)}"))
+                                            expected=f"one of: {known}"))
             continue
         view = case_located(located, rulebook, i)
         if view is not None:

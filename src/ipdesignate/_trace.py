@@ -85,7 +85,8 @@ class Figure:
         self.threshold = threshold
         self.status = status
         self.gap = gap
-        self.first_year, self.last_year = years if years else (None, None)
+        self.first_year: int | None = years[0] if years else None
+        self.last_year: int | None = years[1] if years else None
         self.shown = shown  # a ready text, for figures that are not plain numbers
         self.threshold_text = threshold_text
         self.series = series  # the yearly values of a trend, formatted only when shown
