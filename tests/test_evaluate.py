@@ -159,3 +159,10 @@ def test_gap_for_an_upper_bound_says_too_many(
                             "date": dt.date(2023, 5, 1)}]
     fig = _eval(demo, good_unit).criterion("no_infringement").trace.figures[0]
     assert fig.gap_text == "1 too many"
+
+
+def test_undeclared_event_types_are_warned_about(
+        demo: CompiledRulebook, good_unit: dict[str, Any]) -> None:
+    good_unit["events"] = [{"id": "x", "type": "intentional_infringment", "date": "2023-01-01"}]
+    d = _eval(demo, good_unit)
+    assert any("intentional_infringment" in w for w in d.warnings)

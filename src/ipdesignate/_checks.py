@@ -178,8 +178,8 @@ def none_of(c: Compiler, chk: NoneOf, path: Path) -> CheckFn:
 # ---- comparisons ---------------------------------------------------------------------------
 
 _UNIT_WORDS = {
-    Unit.RATIO: "a percentage such as '40%'",
-    Unit.YUAN: "an amount with its unit, such as '100万元' or '5000元'",
+    Unit.RATIO: "a percentage such as '25%'",
+    Unit.YUAN: "an amount with its unit, such as '50万元' or '5000元'",
     Unit.COUNT: "a whole number",
     Unit.DAYS: "a period such as '1 year'",
     Unit.NUMBER: "a number",

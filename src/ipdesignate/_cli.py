@@ -18,7 +18,7 @@ from typing import Any
 
 from ._errors import InputError, IpdesignateError
 
-EXIT_OK, EXIT_INPUT, EXIT_USAGE, EXIT_BUG = 0, 1, 2, 70
+EXIT_OK, EXIT_INPUT, EXIT_USAGE, EXIT_BUG = 0, 1, 2, 3
 
 
 def _date(text: str) -> _dt.date:
@@ -158,7 +158,7 @@ def parser() -> argparse.ArgumentParser:
 
     c = sub.add_parser("check", help="evaluate a profile for a designation")
     c.add_argument("profile", help="profile file (YAML or JSON), or - for standard input")
-    c.add_argument("--designation", "-d", required=True, help="designation id, e.g. pilot")
+    c.add_argument("--designation", "-d", required=True, help="designation id (see: ipdesignate list)")
     c.add_argument("--on", type=_date, help="as-of date (default: the application_date)")
     c.add_argument("--rulebooks", help="rulebooks directory (default: $IPDESIGNATE_RULEBOOKS "
                    "or ./rulebooks)")

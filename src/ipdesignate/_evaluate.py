@@ -61,6 +61,7 @@ class CompiledRulebook:
             document_number=model.document_number.value, effective_from=self.effective_from,
             effective_until=self.effective_until, file=file)
         self.warnings = tuple(self._unconfirmed())
+        self._event_types = frozenset(model.event_types)
         self._designation_refs = {did: DesignationRef(id=did, name=d.name)
                                   for did, d in designations.items()}
         self._suspension_results = {
@@ -162,6 +163,11 @@ class CompiledRulebook:
         if undeclared:
             warnings = (*warnings, "attestations not used by this rulebook: "
                         + ", ".join(sorted(undeclared)))
+        if profile.events:
+            strange = {e.type for e in profile.events} - self._event_types
+            if strange:
+                warnings = (*warnings, "events of types this rulebook does not declare were "
+                            "ignored: " + ", ".join(sorted(strange)))
         return build_decision({
             "engine": _ENGINE,
             "rulebook": self.ref,

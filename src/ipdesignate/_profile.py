@@ -60,14 +60,14 @@ def _money(raw: Any) -> Any:
 
 def _rate(raw: Any) -> Any:
     if isinstance(raw, float):
-        raise ValueError("write a rate exactly: as a fraction like 0.40 or as '40%'")
+        raise ValueError("write a rate exactly: as a fraction like 0.25 or as '25%'")
     if isinstance(raw, str):
         parsed = parse_quantity(raw)
         if parsed is None or parsed[1] is not Unit.RATIO:
-            raise ValueError(f"{raw!r} is not a rate; write a fraction like 0.40 or '40%'")
+            raise ValueError(f"{raw!r} is not a rate; write a fraction like 0.25 or '25%'")
         raw = parsed[0]
     if isinstance(raw, bool) or not isinstance(raw, (int, Decimal)):
-        raise ValueError("a rate is a fraction like 0.40 or a percentage like '40%'")
+        raise ValueError("a rate is a fraction like 0.25 or a percentage like '25%'")
     if raw < 0 or raw > 1:
         hint = (f"; {raw} looks like a percentage: write '{raw}%' or {Decimal(raw) / 100}"
                 if 1 < raw <= 100 else "")
@@ -94,7 +94,7 @@ _exact_json = PlainSerializer(lambda v: exact_str(v), return_type=str, when_used
 Money = Annotated[Decimal, BeforeValidator(_money), _exact_json, UnitMark(Unit.YUAN),
                   Field(description="yuan; accepts 1200000, '120万元', '1200000元'")]
 Rate = Annotated[Decimal, BeforeValidator(_rate), _exact_json, UnitMark(Unit.RATIO),
-                 Field(description="fraction 0–1; accepts 0.40 or '40%'")]
+                 Field(description="fraction 0–1; accepts 0.25 or '25%'")]
 Count = Annotated[int, BeforeValidator(_count), UnitMark(Unit.COUNT),
                   Field(description="whole number ≥ 0")]
 
@@ -189,7 +189,7 @@ class UnitProfile(_Profile):
     cumulative_patent_applications: Count | None = Field(
         None, description="专利申请量, all applications ever filed")
     under_investigation: bool | None = Field(
-        None, description="the bureau has decided to verify a ground of 第六条 (查证期间)")
+        None, description="the bureau is verifying a ground that bars designation (查证期间)")
     yearly: Annotated[dict[int, YearFigures], BeforeValidator(_years)] = Field(
         default_factory=dict, description="figures by calendar year")
     events: list[Event] | None = Field(
