@@ -10,11 +10,11 @@ from pathlib import Path
 import pytest
 
 from ipdesignate._cli_timeline import add_timeline_parser, run_timeline
-from tests.lifecycle.helpers import CLUSTER, LIFECYCLE_DIR, PILOT
+from tests.lifecycle.helpers import CLUSTER, PILOT, RULEBOOKS
 
 HERE = Path(__file__).parent / "lifecycle"
-CLUSTER_SECTION = str(LIFECYCLE_DIR / f"{CLUSTER}.lifecycle.yaml")
-PILOT_SECTION = str(LIFECYCLE_DIR / f"{PILOT}.lifecycle.yaml")
+CLUSTER_SECTION = str(RULEBOOKS[CLUSTER])
+PILOT_SECTION = str(RULEBOOKS[PILOT])
 
 
 def _run(*argv: str) -> tuple[int, str, str]:

@@ -161,8 +161,12 @@ def test_gap_for_an_upper_bound_says_too_many(
     assert fig.gap_text == "1 too many"
 
 
-def test_undeclared_event_types_are_warned_about(
+def test_undeclared_event_types_are_errors_with_a_suggestion(
         demo: CompiledRulebook, good_unit: dict[str, Any]) -> None:
+    import pytest
+
+    from ipdesignate import ProfileError
+
     good_unit["events"] = [{"id": "x", "type": "intentional_infringment", "date": "2023-01-01"}]
-    d = _eval(demo, good_unit)
-    assert any("intentional_infringment" in w for w in d.warnings)
+    with pytest.raises(ProfileError, match="did you mean 'intentional_infringement_finding'"):
+        _eval(demo, good_unit)

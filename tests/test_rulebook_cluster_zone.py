@@ -145,12 +145,27 @@ def test_missing_data_is_undetermined_and_names_the_fields(rulebook: Any) -> Non
 
 
 def test_termination_bars_for_two_years_including_the_last_day(rulebook: Any) -> None:
-    """第十条第4项 2年内不得重新申报: barred on the second anniversary, free the day after."""
+    """第十条第4项 2年内不得重新申报: barred on the second anniversary, free the day after.
+
+    The bar comes from the lifecycle: failing an assessment, failing again after the half
+    year of rectification, and the termination announcement (第十条第3项) start it.
+    """
     on = dt.date(2021, 3, 1)
+    chain = [
+        {"id": "d1", "type": "designated", "date": "2017-09-01", "designation": "cluster_zone"},
+        {"id": "a1", "type": "assessment_result", "date": "2018-01-10",
+         "designation": "cluster_zone", "details": {"result": "fail"}},
+        {"id": "a2", "type": "reassessment_result", "date": "2018-06-01",
+         "designation": "cluster_zone", "details": {"result": "fail"}},
+    ]
     for date, status in (("2019-03-02", "fail"), ("2019-03-01", "fail"), ("2019-02-28", "pass")):
-        events = [{"id": "t1", "type": "zone_status_terminated", "date": date}]
+        events = [*chain, {"id": "t1", "type": "termination_announcement", "date": date,
+                           "designation": "cluster_zone", "details": {"ground": "assessment"}}]
         d = rulebook.evaluate(_profile(rulebook, events=events), "cluster_zone", on)
-        assert _criterion(d, "no_recent_termination").status == status, date
+        crit = _criterion(d, "no_recent_termination")
+        assert crit.status == status, date
+        if status == "fail":
+            assert "reapplication_bar" in " ".join(crit.trace.notes)
 
 
 def test_false_materials_go_to_review_at_the_bureaus_discretion(rulebook: Any) -> None:

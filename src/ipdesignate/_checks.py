@@ -366,7 +366,9 @@ def trend(c: Compiler, chk: TrendCheck, path: Path) -> CheckFn:
 
 def _timeline(ctx: Ctx) -> Any:
     if ctx.timeline is None:
-        ctx.timeline = ctx.lifecycle.run(ctx.events or [])
+        # A profile lists events as a set; the lifecycle needs them as a history.
+        history = sorted(ctx.events or [], key=lambda e: e.date)
+        ctx.timeline = ctx.lifecycle.run(history)
     return ctx.timeline
 
 

@@ -83,6 +83,15 @@ class CompiledRulebook:
                        f"{m.document_number.value or '(unknown)'} is not confirmed")
         return out
 
+    def _check_event_types(self, events: list[Any]) -> None:
+        """An event type the rulebook does not declare is a mistake, not something to skip."""
+        bad = [Problem("<profile>", None, None,
+                       f"unknown event type {e.type!r}{did_you_mean(e.type, self._event_types)}",
+                       ("events", i, "type"), "a type declared by the rulebook", repr(e.type))
+               for i, e in enumerate(events) if e.type not in self._event_types]
+        if bad:
+            raise ProfileError(bad)
+
     @property
     def id(self) -> str:
         return self.model.id
@@ -131,6 +140,8 @@ class CompiledRulebook:
                 "<profile>", None, None, f"{designation} is open to "
                 f"{', '.join(sorted(d.applies_to))}, not to a {entity}", ("entity_type",),
                 " or ".join(sorted(d.applies_to)), entity)])
+        if profile.events:
+            self._check_event_types(profile.events)
         ctx = Ctx(profile, on, self.lifecycle)
         results: list[CriterionResult] = []
         statuses: list[str] = []
@@ -163,11 +174,7 @@ class CompiledRulebook:
         if undeclared:
             warnings = (*warnings, "attestations not used by this rulebook: "
                         + ", ".join(sorted(undeclared)))
-        if profile.events:
-            strange = {e.type for e in profile.events} - self._event_types
-            if strange:
-                warnings = (*warnings, "events of types this rulebook does not declare were "
-                            "ignored: " + ", ".join(sorted(strange)))
+
         return build_decision({
             "engine": _ENGINE,
             "rulebook": self.ref,

@@ -11,7 +11,7 @@ from pathlib import Path as FsPath
 from typing import Any
 
 from ._compile import Compiler, check_interpretations, compile_designation
-from ._errors import Path, Problem, ProfileError, RulebookError
+from ._errors import LifecycleError, Path, Problem, ProfileError, RulebookError
 from ._evaluate import CompiledRulebook
 from ._model import Rulebook
 from ._profile import PROFILE_KINDS, CarrierProfile, UnitProfile
@@ -80,17 +80,12 @@ def compile_rulebook(located: Located, raw: bytes, file: FsPath | None,
 
 
 def _compile_lifecycle(model: Rulebook, located: Located, problems: list[Problem]) -> Any:
+    from ._lifecycle import compile_lifecycle
+
     try:
-        from ._timeline import compile_lifecycle
-    except ImportError:  # pragma: no cover - the lifecycle layer is being built
-        return None
-    try:
-        return compile_lifecycle(model)
-    except RulebookError as exc:
-        problems.extend(exc.problems)
-    except Exception as exc:  # the lifecycle compiler reports its own located problems
-        problems.append(located.problem(("lifecycle",), f"lifecycle section: {exc}"))
-    return None
+        return compile_lifecycle(model, problems, located=located)
+    except LifecycleError:
+        return None  # its problems, located, are already in ``problems``
 
 
 def load_rulebook(path: str | FsPath) -> CompiledRulebook:

@@ -146,8 +146,13 @@ def run_cases(compiled: CompiledRulebook) -> tuple[list[CaseResult], Coverage]:
         data = case_profile_data(model, case)
         if data is None:  # pragma: no cover - rejected when the rulebook loaded
             raise IpdesignateError(f"test {case.name!r} has no profile")
-        decision = compiled.evaluate(parse_profile(data, f"test {case.name}"),
-                                     case.designation, case.on)
+        try:
+            decision = compiled.evaluate(parse_profile(data, f"test {case.name}"),
+                                         case.designation, case.on)
+        except IpdesignateError as exc:
+            results.append(CaseResult(case.name, case.designation, False, "error",
+                                      case.expect.verdict, [str(exc)]))
+            continue
         mismatches = []
         if decision.verdict != case.expect.verdict:
             mismatches.append(f"verdict {decision.verdict}, expected {case.expect.verdict}")

@@ -13,21 +13,25 @@ from ipdesignate._model import Rulebook
 from ipdesignate._yaml import load_file
 
 ROOT = Path(__file__).resolve().parents[2]
-LIFECYCLE_DIR = ROOT / "rulebooks" / "lifecycle"
+RULEBOOKS = {
+    "bj-ip-pilot-demonstration": ROOT / "rulebooks" / "bj-ip-pilot-demonstration" / "2018.yaml",
+    "bj-ip-cluster-zone": ROOT / "rulebooks" / "bj-ip-cluster-zone" / "2020.yaml",
+}
 SOURCES = ROOT / "rulebooks" / "sources"
 PILOT = "bj-ip-pilot-demonstration"
 CLUSTER = "bj-ip-cluster-zone"
+
 DESIGNATIONS = {PILOT: ("pilot", "demonstration"), CLUSTER: ("cluster_zone",)}
 # Test dates only: the real dates are the lead's rulebook's business.
 EFFECTIVE = {PILOT: _dt.date(2019, 1, 1), CLUSTER: _dt.date(2020, 7, 1)}
 
 
 def section(measure: str) -> dict[str, Any]:
+    """The measure's ``event_types`` and ``lifecycle``, read from its real rulebook file."""
     problems: list[Any] = []
-    located = load_file(LIFECYCLE_DIR / f"{measure}.lifecycle.yaml", problems)
+    located = load_file(RULEBOOKS[measure], problems)
     assert located is not None, problems
-    data: dict[str, Any] = located.data
-    return data
+    return {"event_types": located.data["event_types"], "lifecycle": located.data["lifecycle"]}
 
 
 def rulebook_data(measure: str, sec: dict[str, Any] | None = None,
