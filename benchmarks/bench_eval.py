@@ -30,8 +30,8 @@ from floor import pilot_floor  # noqa: E402
 
 import ipdesignate  # noqa: E402
 
-PILOT_BOOK = Path(os.environ.get("BENCH_PILOT_BOOK",
-                                  ROOT / "rulebooks" / "bj-ip-pilot-demonstration" / "2018.yaml"))
+PILOT_BOOK = Path(os.environ.get("BENCH_PILOT_BOOK")
+                  or ROOT / "rulebooks" / "bj-ip-pilot-demonstration" / "2018.yaml")
 PROFILE = ROOT / "examples" / "pilot-enterprise.yaml"
 ON = dt.date(2024, 3, 15)
 

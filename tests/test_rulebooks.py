@@ -36,9 +36,9 @@ def test_library_loads_all_versions() -> None:
 
 def test_no_law_in_the_engine() -> None:
     """Designation ids, article numbers and these measures' thresholds live in YAML only."""
-    forbidden = [r"\bpilot\b", r"\bdemonstration\b", r"cluster_zone", r"第[一二三四五六七八九十]+条",
-                 r"\b70\b", r"\b150\b", r"40%", r"60%", r"100万", r"1000万", r"京知局",
-                 r"intentional_infringement"]
+    forbidden = [r"\bpilot\b", r"\bdemonstration\b", r"cluster_zone",
+                 r"第[一二三四五六七八九十]+条", r"\b70\b", r"\b150\b", r"40%", r"60%",
+                 r"100万", r"1000万", r"京知局", r"intentional_infringement"]
     offenders = []
     for f in sorted((ROOT / "src" / "ipdesignate").glob("*.py")):
         code = "\n".join(line.split("#")[0] for line in f.read_text("utf-8").splitlines())

@@ -158,7 +158,8 @@ def parser() -> argparse.ArgumentParser:
 
     c = sub.add_parser("check", help="evaluate a profile for a designation")
     c.add_argument("profile", help="profile file (YAML or JSON), or - for standard input")
-    c.add_argument("--designation", "-d", required=True, help="designation id (see: ipdesignate list)")
+    c.add_argument("--designation", "-d", required=True,
+                   help="designation id (see: ipdesignate list)")
     c.add_argument("--on", type=_date, help="as-of date (default: the application_date)")
     c.add_argument("--rulebooks", help="rulebooks directory (default: $IPDESIGNATE_RULEBOOKS "
                    "or ./rulebooks)")
