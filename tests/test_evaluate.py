@@ -38,7 +38,10 @@ def test_one_fail_decides_even_with_unknowns(
     d = _eval(demo, good_unit)
     assert d.criterion("legal_person").status == "fail"
     assert d.verdict == "ineligible"
-    assert "independent_legal_person" in d.missing
+    # the criterion's own trace shows the gap; the decision's list only holds what could
+    # still change an undecided criterion
+    assert "independent_legal_person" in d.criterion("legal_person").trace.missing
+    assert "independent_legal_person" not in d.missing
 
 
 def test_gap_for_a_count(demo: CompiledRulebook, good_unit: dict[str, Any]) -> None:
@@ -90,6 +93,13 @@ def test_suspension(demo: CompiledRulebook, good_unit: dict[str, Any]) -> None:
     good_unit["under_investigation"] = True
     d = _eval(demo, good_unit)
     assert d.verdict == "suspended" and d.suspensions[0].citation["article"] == 7
+
+
+def test_an_unknown_suspension_is_said(demo: CompiledRulebook, good_unit: dict[str, Any]) -> None:
+    del good_unit["under_investigation"]
+    d = _eval(demo, good_unit)
+    assert d.verdict == "eligible"
+    assert any("verifying applies is unknown: under_investigation" in w for w in d.warnings)
 
 
 def test_not_applicable_for_other_entity_types(

@@ -25,6 +25,7 @@ def _problems(tmp_path: Path, text: str) -> list[str]:
     ("registred_in_beijing: true\n", "4:1", "unknown key 'registred_in_beijing'; did you mean"),
     ("application_date: 2024-02-30\n", "4:19", "not a valid date"),
     ("independent_legal_person: maybe\n", "4:27", "valid boolean"),
+    ("independent_legal_person: yes\n", "4:27", "valid boolean"),
     ("yearly:\n  2023: {rd_expenditure: 12.5.3}\n", "5:26", "not an amount of money"),
     ("yearly:\n  23: {rd_expenditure: 1}\n", "5:3", "four-digit year"),
 ])

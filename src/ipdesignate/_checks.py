@@ -185,6 +185,9 @@ _UNIT_WORDS = {
     Unit.NUMBER: "a number",
 }
 
+_UNIT_NAMES = {Unit.RATIO: "percent", Unit.YUAN: "yuan", Unit.COUNT: "whole numbers",
+               Unit.DAYS: "days", Unit.NUMBER: "numbers"}
+
 _OPS: dict[str, Callable[[Any, Any], Any]] = {
     "at_least": operator.ge, "more_than": operator.gt, "at_most": operator.le,
     "less_than": operator.lt, "equals": operator.eq,
@@ -208,8 +211,7 @@ def _threshold(c: Compiler, spec: Any, path: Path, m: CompiledMeasure
         or (m.unit is Unit.NUMBER and parsed[1] is not Unit.DAYS)
         or (m.unit is Unit.COUNT and parsed[1] is Unit.COUNT))
     if parsed is None or not fits:
-        c.problem(where, f"the threshold does not fit a measure of {m.unit}s"
-                  if m.unit is not Unit.RATIO else "the threshold does not fit a ratio",
+        c.problem(where, f"the threshold does not fit a measure in {_UNIT_NAMES[m.unit]}",
                   expected=_UNIT_WORDS[m.unit], found=repr(value))
         return None, None
     return parsed[0], None

@@ -117,10 +117,14 @@ class Decision(BaseModel):
     @computed_field  # type: ignore[prop-decorator]
     @property
     def missing(self) -> list[str]:
-        """Every piece of information still missing, in criterion order."""
+        """What the undecided (``unknown``) criteria still wait for, in criterion order.
+
+        A criterion that was decided anyway (a fail that decides, an exemption that
+        applied) may list more in its own trace; that information would not change it.
+        """
         seen: dict[str, None] = {}
         for r in self.criteria:
-            if r.trace is not None:
+            if r.trace is not None and r.status == "unknown":
                 for m in r.trace.missing:
                     seen.setdefault(m, None)
         return list(seen)

@@ -27,6 +27,7 @@ from ._trace import (
     NOT_APPLICABLE,
     PASS,
     REVIEW,
+    UNKNOWN,
     CriterionResult,
     Trace,
     any_of,
@@ -165,11 +166,15 @@ class CompiledRulebook:
             statuses.append(status)
         suspensions = []
         suspended = False
+        warnings = self.warnings
         for s in d.suspensions:
-            st = s.check(ctx, Trace())
+            tr = Trace()
+            st = s.check(ctx, tr)
             suspended = suspended or st == PASS
             suspensions.append(self._suspension_results[(d.id, s.id, st)])
-        warnings = self.warnings
+            if st == UNKNOWN:
+                warnings = (*warnings, f"whether {s.id} applies is unknown: "
+                            f"{', '.join(tr.missing)} not stated")
         undeclared = [a for a in profile.attestations if a not in self.model.attestations]
         if undeclared:
             warnings = (*warnings, "attestations not used by this rulebook: "

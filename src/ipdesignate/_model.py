@@ -10,10 +10,11 @@ import datetime as _dt
 from decimal import Decimal
 from typing import Annotated, Any, Literal
 
-from pydantic import Discriminator, Field, Tag
+from pydantic import AfterValidator, Discriminator, Field, Tag
 
 from ._base import Citation, Strict, Text
 from ._lifecycle_model import EventType, Lifecycle
+from ._periods import parse_period
 
 
 class DateFact(Strict):
@@ -30,12 +31,18 @@ class TextFact(Strict):
     note: str | None = None
 
 
+def _period(text: str) -> str:
+    if parse_period(text) is None:
+        raise ValueError(f"{text!r} is not a period; write it like '1 year' or '6 months'")
+    return text
+
+
 class Effective(Strict):
     """When a version is in force: ``from`` (inclusive), optional ``until`` or ``trial``."""
 
     from_: DateFact = Field(alias="from")
     until: DateFact | None = None
-    trial: str | None = None  # a period such as "1 year": in force until its last day
+    trial: Annotated[str, AfterValidator(_period)] | None = None  # "1 year": through its last day
     cite: Citation | None = None
 
 
@@ -217,10 +224,10 @@ class TrendCheck(Strict):
 
 
 class HoldsCheck(Strict):
-    """The applicant holds ``holds`` (a designation id), valid on the as-of date."""
+    """The applicant holds ``holds`` (a designation id), valid on the as-of date; validity
+    comes from the lifecycle section (e.g. a status that lasts three years)."""
 
     holds: str
-    valid_for: str | None = None
 
 
 class ReviewCheck(Strict):

@@ -16,6 +16,7 @@ from typing import Annotated, Any, Literal, get_args, get_origin
 
 from pydantic import (
     BaseModel,
+    Strict,
     BeforeValidator,
     ConfigDict,
     Field,
@@ -54,7 +55,7 @@ def _money(raw: Any) -> Any:
     if isinstance(raw, bool) or not isinstance(raw, (int, Decimal)):
         raise ValueError("an amount of money is a number of yuan or text like '120万元'")
     if raw < 0:
-        raise ValueError(f"an amount of money cannot be negative (found {raw})")
+        raise ValueError("an amount of money cannot be negative")
     return Decimal(raw)
 
 
@@ -83,13 +84,16 @@ def _count(raw: Any) -> Any:
     if isinstance(raw, str) and re.fullmatch(r"\d+", raw.strip()):
         raw = int(raw)
     if not isinstance(raw, int):
-        raise ValueError(f"a count is a whole number (found {raw!r})")
+        raise ValueError("a count is a whole number")
     if raw < 0:
-        raise ValueError(f"a count cannot be negative (found {raw})")
+        raise ValueError("a count cannot be negative")
     return raw
 
 
 _exact_json = PlainSerializer(lambda v: exact_str(v), return_type=str, when_used="json")
+
+# A yes/no fact accepts only true/false: "yes", 1 or "on" are refused, not guessed at.
+Fact = Annotated[bool, Strict()]
 
 Money = Annotated[Decimal, BeforeValidator(_money), _exact_json, UnitMark(Unit.YUAN),
                   Field(description="yuan; accepts 1200000, '120万元', '1200000元'")]
@@ -170,25 +174,25 @@ class UnitProfile(_Profile):
     name: str = Field(min_length=1)
     entity_type: UnitEntity
     application_date: _dt.date | None = Field(None, description="date the application is filed")
-    registered_in_beijing: bool | None = Field(None, description="在本市注册")
-    independent_legal_person: bool | None = Field(None, description="具有独立法人资格")
-    in_key_industry: bool | None = Field(
+    registered_in_beijing: Fact | None = Field(None, description="在本市注册")
+    independent_legal_person: Fact | None = Field(None, description="具有独立法人资格")
+    in_key_industry: Fact | None = Field(
         None, description="属于高精尖产业、知识产权密集型产业等本市重点发展的产业领域")
     sector: str | None = Field(None, description="sector, free text")
-    has_ip_department: bool | None = Field(None, description="具有管理知识产权工作的部门")
-    has_dedicated_ip_department: bool | None = Field(
+    has_ip_department: Fact | None = Field(None, description="具有管理知识产权工作的部门")
+    has_dedicated_ip_department: Fact | None = Field(
         None, description="具有管理知识产权工作的专门部门 (a department for IP only)")
     ip_full_time_staff: Count | None = Field(
         None, description="负责知识产权管理工作的专职人员 (number of people)")
     ip_management_standard: IpStandard | None = Field(
         None, description="GB/T 29490 知识产权管理规范: none, reference (参照建立), "
         "implemented (实施), above (高于国家标准的制度体系)")
-    central_enterprise_in_beijing: bool | None = Field(None, description="在京中央企业")
-    headquarters_enterprise: bool | None = Field(None, description="总部企业")
-    group_enterprise: bool | None = Field(None, description="集团企业")
+    central_enterprise_in_beijing: Fact | None = Field(None, description="在京中央企业")
+    headquarters_enterprise: Fact | None = Field(None, description="总部企业")
+    group_enterprise: Fact | None = Field(None, description="集团企业")
     cumulative_patent_applications: Count | None = Field(
         None, description="专利申请量, all applications ever filed")
-    under_investigation: bool | None = Field(
+    under_investigation: Fact | None = Field(
         None, description="the bureau is verifying a ground that bars designation (查证期间)")
     yearly: Annotated[dict[int, YearFigures], BeforeValidator(_years)] = Field(
         default_factory=dict, description="figures by calendar year")
@@ -205,12 +209,12 @@ class CarrierProfile(_Profile):
     name: str = Field(min_length=1)
     entity_type: CarrierEntity
     application_date: _dt.date | None = None
-    established_in_beijing: bool | None = Field(None, description="在本市设立")
-    aligned_with_key_industries: bool | None = Field(
+    established_in_beijing: Fact | None = Field(None, description="在本市设立")
+    aligned_with_key_industries: Fact | None = Field(
         None, description="符合本市高精尖产业发展方向")
-    independent_legal_person: bool | None = Field(None, description="具有独立法人资格")
-    has_ip_management_system: bool | None = Field(None, description="知识产权内部管理制度")
-    has_financial_system: bool | None = Field(None, description="财务制度")
+    independent_legal_person: Fact | None = Field(None, description="具有独立法人资格")
+    has_ip_management_system: Fact | None = Field(None, description="知识产权内部管理制度")
+    has_financial_system: Fact | None = Field(None, description="财务制度")
     operating_since: _dt.date | None = Field(None, description="运营 start date")
     member_units: Count | None = Field(None, description="辖区企业或成员单位 (number)")
     sme_members: Count | None = Field(None, description="of which 中小企业")
@@ -218,9 +222,9 @@ class CarrierProfile(_Profile):
         None, description="of which 符合北京市高精尖产业发展方向")
     members_valid_patents: Count | None = Field(None, description="有效专利拥有总量")
     members_invention_patents: Count | None = Field(None, description="发明专利拥有总量")
-    has_ip_service_workstation: bool | None = Field(
+    has_ip_service_workstation: Fact | None = Field(
         None, description="已设立北京市知识产权公共服务工作站")
-    under_investigation: bool | None = None
+    under_investigation: Fact | None = None
     events: list[Event] | None = None
     attestations: dict[str, Attestation] = Field(default_factory=dict)
 

@@ -169,7 +169,11 @@ class CitationJSON(TypedDict):
 
 
 class FigureJSON(TypedDict):
-    """A derived figure; numbers are exact decimal strings, or ``p/q`` if they do not end."""
+    """A derived figure; numbers are exact decimal strings, or ``p/q`` if they do not end.
+
+    Exception: a compound annual growth rate is a root; its ``value`` and ``gap`` are rounded
+    to 28 digits (the pass/fail comparison itself is exact: x_n/x_1 against (1+t)^k).
+    """
 
     label: str
     years: str | None

@@ -115,7 +115,13 @@ def data_path(data: Any, loc: tuple[Any, ...], root: Any = None) -> Path:
 
 
 def _found(value: Any) -> str:
-    text = repr(value)
+    from decimal import Decimal
+
+    if isinstance(value, dict):
+        return "a mapping"
+    if isinstance(value, list):
+        return "a list"
+    text = str(value) if isinstance(value, (Decimal, int)) else repr(value)
     return text if len(text) <= 60 else text[:57] + "..."
 
 
