@@ -16,11 +16,11 @@ from typing import Annotated, Any, Literal, get_args, get_origin
 
 from pydantic import (
     BaseModel,
-    Strict,
     BeforeValidator,
     ConfigDict,
     Field,
     PlainSerializer,
+    Strict,
     model_validator,
 )
 
