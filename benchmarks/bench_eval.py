@@ -78,6 +78,8 @@ ZEN_EXPRESSIONS = {
                         "and #.date >= cutoff3)) == 0",
     "no_bad_faith": "len(filter(events, #.type == 'dishonesty_finding' "
                     "and #.date >= cutoff3)) == 0",
+    "not_barred": "len(filter(events, #.type == 'revocation_announcement' "
+                  "and #.date >= cutoff3)) == 0",
 }
 
 

@@ -58,7 +58,8 @@ def pilot_floor(p: Any, on: dt.date) -> dict[str, str]:
                                             sum(rates) / _THREE >= _40)
     events = p.events
     if events is None:
-        for k in ("no_infringement_3y", "no_false_materials", "no_violations_3y", "no_bad_faith"):
+        for k in ("no_infringement_3y", "no_false_materials", "no_violations_3y", "no_bad_faith",
+                  "not_barred"):
             out[k] = "unknown"
     else:
         def none(kinds: tuple[str, ...]) -> str:
@@ -70,4 +71,5 @@ def pilot_floor(p: Any, on: dt.date) -> dict[str, str]:
         out["no_violations_3y"] = none(("intentional_infringement_finding",
                                         "ip_administrative_penalty", "other_violation"))
         out["no_bad_faith"] = none(("dishonesty_finding",))
+        out["not_barred"] = none(("revocation_announcement",))
     return out

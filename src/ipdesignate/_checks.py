@@ -368,9 +368,7 @@ def trend(c: Compiler, chk: TrendCheck, path: Path) -> CheckFn:
 
 def _timeline(ctx: Ctx) -> Any:
     if ctx.timeline is None:
-        # A profile lists events as a set; the lifecycle needs them as a history.
-        history = sorted(ctx.events or [], key=lambda e: e.date)
-        ctx.timeline = ctx.lifecycle.run(history)
+        ctx.timeline = ctx.lifecycle.timeline(ctx.events or [])
     return ctx.timeline
 
 

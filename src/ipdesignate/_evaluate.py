@@ -7,6 +7,8 @@ only reads the profile, compares, and records what it read.
 from __future__ import annotations
 
 import datetime as _dt
+import json
+import threading
 from typing import Any
 
 from ._compile import CompiledDesignation, Ctx, did_you_mean
@@ -39,6 +41,39 @@ _ENGINE = {"name": "ipdesignate", "version": __version__}
 _STATUSES = ("pass", "fail", "unknown", "review")
 
 
+class TimelineCache:
+    """Timelines of recent event histories, so that evaluating one profile for several
+    designations (or re-evaluating it) runs the rules engine once.
+
+    Rules only fire on events and on what events derive, so the empty history has one
+    timeline for all. Bounded, and safe to share between threads (the engine call itself
+    is serialised inside the lifecycle layer).
+    """
+
+    SIZE = 256
+
+    def __init__(self, compiled: Any) -> None:
+        self.compiled = compiled
+        self._cache: dict[tuple[Any, ...], Any] = {}
+        self._lock = threading.Lock()
+
+    def timeline(self, events: list[Any]) -> Any:
+        # A profile lists events as a set; the lifecycle needs them as a history.
+        history = sorted(events, key=lambda e: e.date)
+        key = tuple((e.id, e.type, e.date, e.designation,
+                     json.dumps(e.details, sort_keys=True, default=str)) for e in history)
+        with self._lock:
+            hit = self._cache.get(key)
+        if hit is not None:
+            return hit
+        result = self.compiled.run(history)
+        with self._lock:
+            if len(self._cache) >= self.SIZE:
+                self._cache.pop(next(iter(self._cache)))
+            self._cache[key] = result
+        return result
+
+
 class CompiledRulebook:
     """A rulebook compiled once, ready to evaluate many profiles."""
 
@@ -49,6 +84,7 @@ class CompiledRulebook:
         self.sha256 = sha256
         self.file = file
         self.lifecycle = lifecycle
+        self.timelines = TimelineCache(lifecycle) if lifecycle is not None else None
         eff = model.effective
         self.effective_from: _dt.date = eff.from_.date
         self.effective_until: _dt.date | None = eff.until.date if eff.until else None
@@ -143,7 +179,7 @@ class CompiledRulebook:
                 " or ".join(sorted(d.applies_to)), entity)])
         if profile.events:
             self._check_event_types(profile.events)
-        ctx = Ctx(profile, on, self.lifecycle)
+        ctx = Ctx(profile, on, self.timelines)
         results: list[CriterionResult] = []
         statuses: list[str] = []
         for cc in d.criteria:

@@ -11,6 +11,7 @@ import re
 from decimal import Context, Decimal, Inexact, InvalidOperation
 from enum import StrEnum
 from fractions import Fraction
+from math import gcd
 
 Exact = Decimal | Fraction | int
 
@@ -70,8 +71,21 @@ def mul(a: Exact | int, b: Exact | int) -> Exact | int:
     return _frac(a) * _frac(b)
 
 
+def _terminates(a: int, b: int) -> bool:
+    """Whether a/b has a finite decimal expansion: b/gcd has no prime factor but 2 and 5."""
+    q = abs(b) // gcd(a, b)
+    while q % 2 == 0:
+        q //= 2
+    while q % 5 == 0:
+        q //= 5
+    return q == 1
+
+
 def div(a: Exact | int, b: Exact | int) -> Exact:
     """Exact quotient; the caller guarantees ``b != 0``."""
+    if type(a) is int and type(b) is int:
+        # decide up front instead of paying for a trapped Inexact (the common 29/44 case)
+        return _EXACT.divide(a, b) if _terminates(a, b) else Fraction(a, b)
     if type(a) is not Fraction and type(b) is not Fraction:
         try:
             return _EXACT.divide(a, b)  # type: ignore[arg-type]

@@ -43,7 +43,21 @@ def case_profile_data(rulebook: Rulebook, case: TestCase) -> dict[str, Any] | No
     return data
 
 
-def case_located(located: Located, rulebook: Rulebook, index: int) -> tuple[Located, Path] | None:
+Positions = dict[str, tuple[dict[Path, tuple[int, int]], dict[Path, tuple[int, int]]]]
+
+
+def base_positions(located: Located) -> Positions:
+    """Positions inside each ``test_profiles`` entry, relative to that profile (once per file)."""
+    out: Positions = {}
+    for index, table in enumerate((located.values, located.keys)):
+        for path, pos in table.items():
+            if len(path) > 1 and path[0] == "test_profiles" and isinstance(path[1], str):
+                out.setdefault(path[1], ({}, {}))[index][path[2:]] = pos
+    return out
+
+
+def case_located(located: Located, rulebook: Rulebook, index: int,
+                 bases: Positions | None = None) -> tuple[Located, Path] | None:
     """A Located for the case's profile, whose positions point into the rulebook file."""
     case = rulebook.tests[index]
     if case.profile is not None:
@@ -52,11 +66,10 @@ def case_located(located: Located, rulebook: Rulebook, index: int) -> tuple[Loca
     if data is None:
         return None
     view = Located(data, located.file)
-    root: Path = ("test_profiles", case.base or "")
-    for table, target in ((located.values, view.values), (located.keys, view.keys)):
-        for path, pos in table.items():
-            if path[:2] == root:
-                target[path[2:]] = pos
+    values, keys = (bases if bases is not None else base_positions(located)).get(
+        case.base or "", ({}, {}))
+    view.values.update(values)
+    view.keys.update(keys)
     for dotted in case.with_:
         parts = tuple(int(p) if p.isdigit() else p for p in dotted.split("."))
         where = located.keys.get(("tests", index, "with", dotted))
@@ -69,6 +82,7 @@ def case_located(located: Located, rulebook: Rulebook, index: int) -> tuple[Loca
 
 def check_cases(located: Located, rulebook: Rulebook, problems: list[Problem]) -> None:
     """Validate every case: its designation, expected criteria, base and profile."""
+    bases = base_positions(located)
     for i, case in enumerate(rulebook.tests):
         path: Path = ("tests", i)
         d = rulebook.designations.get(case.designation)
@@ -92,7 +106,7 @@ def check_cases(located: Located, rulebook: Rulebook, problems: list[Problem]) -
             problems.append(located.problem((*path, "base"), f"no test profile {case.base!r}",
                                             expected=f"one of: {known}"))
             continue
-        view = case_located(located, rulebook, i)
+        view = case_located(located, rulebook, i, bases)
         if view is not None:
             validate(PROFILE_KINDS[d.profile], view[0], problems, view[1])
 
