@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from pydantic import BaseModel, ConfigDict, Field
 
 
@@ -28,3 +30,24 @@ class Citation(Strict):
     item: int | None = Field(default=None, ge=1)
     paragraph: int | None = Field(default=None, ge=1)
     text: str = Field(min_length=1)
+
+
+def head_of(heads: tuple[str, ...], *, fallback: str | None = None) -> Any:
+    """A pydantic discriminator: the one keyword of ``heads`` a mapping (or model) has.
+
+    ``fallback`` names the tag to use when none is present but that key is (``reading``).
+    None when there is no head or more than one: pydantic then reports the union's error.
+    """
+
+    def pick(value: Any) -> str | None:
+        if isinstance(value, dict):
+            found = [h for h in heads if h in value]
+            has_fallback = fallback is not None and value.get(fallback) is not None
+        else:
+            found = [h for h in heads if getattr(value, h, None) is not None]
+            has_fallback = fallback is not None and getattr(value, fallback, None) is not None
+        if not found and has_fallback:
+            return fallback
+        return found[0] if len(found) == 1 else None
+
+    return pick

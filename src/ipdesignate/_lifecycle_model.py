@@ -16,7 +16,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import AfterValidator, Discriminator, Field, Tag, model_validator
 
-from ._base import Citation, Strict, Text
+from ._base import Citation, Strict, Text, head_of
 from ._periods import parse_period
 
 NAME_PATTERN = r"^[a-z][a-z0-9_]*$"
@@ -36,15 +36,6 @@ PeriodText = Annotated[str, AfterValidator(_check_period)]
 Scalar = Annotated[str | int | bool, Field(union_mode="left_to_right")]
 
 
-def _head(heads: tuple[str, ...]) -> Any:
-    def pick(value: Any) -> str | None:
-        if isinstance(value, dict):
-            found = [h for h in heads if h in value]
-        else:
-            found = [h for h in heads if getattr(value, h, None) is not None]
-        return found[0] if len(found) == 1 else None
-
-    return pick
 
 
 # ---- event types --------------------------------------------------------------------------
@@ -124,7 +115,7 @@ Trigger = Annotated[
     | Annotated[OnFact, Tag("fact")]
     | Annotated[OnDeadline, Tag("deadline_passed")],
     Discriminator(
-        _head(TRIGGER_HEADS),
+        head_of(TRIGGER_HEADS),
         custom_error_type="trigger_head",
         custom_error_message="'on' needs exactly one of: " + ", ".join(TRIGGER_HEADS),
     ),
@@ -230,7 +221,7 @@ Derive = Annotated[
     | Annotated[BreachOut, Tag("breach")]
     | Annotated[FindingOut, Tag("finding")],
     Discriminator(
-        _head(DERIVE_HEADS),
+        head_of(DERIVE_HEADS),
         custom_error_type="derive_head",
         custom_error_message="each 'then' item needs exactly one of: " + ", ".join(DERIVE_HEADS),
     ),

@@ -12,7 +12,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import AfterValidator, Discriminator, Field, Tag
 
-from ._base import Citation, Strict, Text
+from ._base import Citation, Strict, Text, head_of
 from ._lifecycle_model import EventType, Lifecycle
 from ._periods import parse_period
 
@@ -139,18 +139,6 @@ class DurationMeasure(Strict):
 MEASURE_HEADS = ("field", "mean", "sum", "share", "growth", "count", "duration")
 
 
-def _head(heads: tuple[str, ...]) -> Any:
-    def pick(value: Any) -> str | None:
-        if isinstance(value, dict):
-            found = [h for h in heads if h in value]
-        else:
-            found = [h for h in heads if hasattr(value, h)]
-        if not found and (value.get("reading") if isinstance(value, dict) else
-                          getattr(value, "reading", None)) is not None:
-            return "reading"
-        return found[0] if len(found) == 1 else None
-
-    return pick
 
 
 Measure = Annotated[
@@ -163,7 +151,7 @@ Measure = Annotated[
     | Annotated[DurationMeasure, Tag("duration")]
     | Annotated[Reading, Tag("reading")],
     Discriminator(
-        _head(MEASURE_HEADS),
+        head_of(MEASURE_HEADS, fallback="reading"),
         custom_error_type="measure_head",
         custom_error_message="a measure needs exactly one of: " + ", ".join(MEASURE_HEADS),
     ),
@@ -261,7 +249,7 @@ Check = Annotated[
     | Annotated[ReviewCheck, Tag("review")]
     | Annotated[NotBarredCheck, Tag("not_barred")],
     Discriminator(
-        _head(CHECK_HEADS),
+        head_of(CHECK_HEADS),
         custom_error_type="check_head",
         custom_error_message="a check needs exactly one of: " + ", ".join(CHECK_HEADS),
     ),
