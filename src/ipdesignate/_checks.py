@@ -373,9 +373,11 @@ def _timeline(ctx: Ctx) -> Any:
 
 
 def _cite_words(cite: Any) -> str:
-    where = f"第{cite.article}条"
+    from ._sourcetext import zh_number
+
+    where = f"第{zh_number(cite.article)}条"
     if cite.item:
-        where += f"第{cite.item}项"
+        where += f"第{zh_number(cite.item)}项"
     return f"{where} 「{cite.text}」"
 
 
