@@ -16,7 +16,7 @@ from typing import Any
 from ._compile import CheckFn, Compiler, Ctx, did_you_mean
 from ._errors import Path
 from ._exact import Exact, Unit, add, parse_quantity, power, sub
-from ._measures import CompiledMeasure, compile_measure
+from ._measures import CompiledMeasure, _series_reader, _window, _years, compile_measure
 from ._model import (
     COMPARATORS,
     AllOf,
@@ -324,8 +324,6 @@ def _broken(ctx: Ctx, tr: Trace) -> str:  # pragma: no cover - never runs: compi
 
 def trend(c: Compiler, chk: TrendCheck, path: Path) -> CheckFn:
     """Whether a yearly series keeps rising (整体持续增长), read as the method says."""
-    from ._measures import _series_reader, _window, _years
-
     info = c.field(chk.trend, (*path, "trend"), ("series",))
     w = _window(c, chk.window, (*path, "window"))
     value, where = c.resolve(chk.method, (*path, "method"))
@@ -366,9 +364,13 @@ def trend(c: Compiler, chk: TrendCheck, path: Path) -> CheckFn:
 # ---- lifecycle facts -----------------------------------------------------------------------
 
 
-def _timeline(ctx: Ctx) -> Any:
+def _timeline(ctx: Ctx, tr: Trace) -> Any:
+    """The unit's timeline, built once per evaluation; None (recorded) without events."""
+    if ctx.events is None:
+        tr.missing.append("events")
+        return None
     if ctx.timeline is None:
-        ctx.timeline = ctx.lifecycle.timeline(ctx.events or [])
+        ctx.timeline = ctx.lifecycle.timeline(ctx.events)
     return ctx.timeline
 
 
@@ -382,6 +384,7 @@ def _cite_words(cite: Any) -> str:
 
 
 def _need_lifecycle(c: Compiler, path: Path, designation: str) -> None:
+    """Lifecycle checks need a lifecycle section and a designation of this rulebook."""
     if c.rulebook.lifecycle is None:
         c.problem(path, "this check reads lifecycle facts, but the rulebook has no "
                   "'lifecycle' section", expected="a 'lifecycle' section")
@@ -394,14 +397,13 @@ def _need_lifecycle(c: Compiler, path: Path, designation: str) -> None:
 def holds(c: Compiler, chk: HoldsCheck, path: Path) -> CheckFn:
     """The applicant holds a designation that is valid on the as-of date."""
     _need_lifecycle(c, (*path, "holds"), chk.holds)
-    c.uses_lifecycle = True
     target = chk.holds
 
     def fn(ctx: Ctx, tr: Trace) -> str:
-        if ctx.events is None:
-            tr.missing.append("events")
+        timeline = _timeline(ctx, tr)
+        if timeline is None:
             return UNKNOWN
-        status_fact = _timeline(ctx).status(target, ctx.on)
+        status_fact = timeline.status(target, ctx.on)
         if status_fact is None:
             tr.inputs[f"designation {target}"] = None
             tr.notes.append(f"no {target} designation in the events")
@@ -420,14 +422,13 @@ def holds(c: Compiler, chk: HoldsCheck, path: Path) -> CheckFn:
 def not_barred(c: Compiler, chk: NotBarredCheck, path: Path) -> CheckFn:
     """No bar on applying for the designation is in force on the as-of date."""
     _need_lifecycle(c, (*path, "not_barred"), chk.not_barred)
-    c.uses_lifecycle = True
     target = chk.not_barred
 
     def fn(ctx: Ctx, tr: Trace) -> str:
-        if ctx.events is None:
-            tr.missing.append("events")
+        timeline = _timeline(ctx, tr)
+        if timeline is None:
             return UNKNOWN
-        bars = _timeline(ctx).bars(target, ctx.on)
+        bars = timeline.bars(target, ctx.on)
         tr.inputs[f"bars on applying for {target}"] = len(bars)
         for bar in bars:
             end = bar.end.isoformat() if bar.end else "open"

@@ -55,7 +55,6 @@ class Compiler:
     kind: str = "unit"
     fields: dict[str, FieldInfo] = field(default_factory=dict)
     used: dict[str, ReadingUsed] = field(default_factory=dict)
-    uses_lifecycle: bool = False
 
     def problem(self, path: Path, message: str, *, expected: str | None = None,
                 found: str | None = None, key: bool = False) -> None:
@@ -128,7 +127,6 @@ class CompiledDesignation:
     applies_to: frozenset[str]
     criteria: tuple[CompiledCriterion, ...]
     suspensions: tuple[CompiledSuspension, ...]
-    uses_lifecycle: bool
 
 
 def check_interpretations(c: Compiler) -> None:
@@ -182,7 +180,6 @@ def compile_designation(c: Compiler, did: str, d: Designation) -> CompiledDesign
                       f"{did_you_mean(kind, kinds)}", expected=f"one of: {', '.join(kinds)}")
     seen: dict[str, int] = {}
     criteria = []
-    c.uses_lifecycle = False
     for i, crit in enumerate(d.criteria):
         if crit.id in seen:
             c.problem((*path, "criteria", i, "id"),
@@ -191,6 +188,5 @@ def compile_designation(c: Compiler, did: str, d: Designation) -> CompiledDesign
         criteria.append(_criterion(c, crit, (*path, "criteria", i), kinds))
     suspensions = tuple(_suspension(c, s, (*path, "suspensions", i))
                         for i, s in enumerate(d.suspensions))
-    uses_lifecycle, c.uses_lifecycle = c.uses_lifecycle, False
     return CompiledDesignation(did, d.name, d.profile, frozenset(d.applies_to), tuple(criteria),
-                               suspensions, uses_lifecycle)
+                               suspensions)

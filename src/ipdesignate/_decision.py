@@ -20,7 +20,6 @@ from ._trace import (
     CitationJSON,
     CriterionJSON,
     CriterionResult,
-    citation_json,
     criterion_json,
 )
 
@@ -169,5 +168,3 @@ def build_decision(fields: dict[str, Any]) -> Decision:
     _set(decision, "__pydantic_private__", None)
     return decision
 
-
-__all__ = ["Decision", "citation_json"]

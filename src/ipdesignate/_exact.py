@@ -113,14 +113,6 @@ def power(a: Exact | int, n: int) -> Exact | int:
     return acc
 
 
-def to_decimal(x: Exact, places: int = 28) -> Decimal:
-    """A Decimal for display; exact values are returned unchanged."""
-    if isinstance(x, Decimal):
-        return x
-    q = Decimal(x.numerator) / Decimal(x.denominator)
-    return q.quantize(Decimal(1).scaleb(-places)) if places else q
-
-
 def exact_str(x: Exact) -> str:
     """Stable text for JSON: a plain decimal when it terminates, else ``p/q``."""
     if isinstance(x, int):
@@ -203,7 +195,3 @@ def parse_quantity(raw: object) -> tuple[Decimal, Unit] | None:
     if suffix is None:
         return value, (Unit.COUNT if "." not in m.group(1) else Unit.NUMBER)
     return _EXACT.multiply(value, _SCALE[suffix]), _UNIT_OF[suffix]
-
-
-def is_zero(x: Exact) -> bool:
-    return x == 0

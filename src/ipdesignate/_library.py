@@ -93,7 +93,7 @@ class Library:
         if ":" in designation:
             measure, _, name = designation.partition(":")
             return measure, name
-        owners = sorted({rb.id for rb in self.all() if name_in(rb, designation)})
+        owners = sorted({rb.id for rb in self.all() if designation in rb.designations})
         if len(owners) == 1:
             return owners[0], designation
         if not owners:
@@ -123,7 +123,3 @@ class Library:
             raise IpdesignateError("no as-of date: give on=… or set application_date")
         rb = self.version_for(designation, when)
         return rb.evaluate(profile, designation.partition(":")[2] or designation, when)
-
-
-def name_in(rb: CompiledRulebook, designation: str) -> bool:
-    return designation in rb.designations

@@ -14,7 +14,7 @@ from typing import Any
 
 from pydantic import TypeAdapter, ValidationError
 
-from ._compile import Compiler, Ctx
+from ._compile import Compiler, Ctx, did_you_mean
 from ._errors import Path
 from ._exact import Exact, Unit, add, div, sub, total
 from ._model import (
@@ -29,7 +29,7 @@ from ._model import (
     SumMeasure,
     Window,
 )
-from ._periods import Period, parse_period, within_lookback
+from ._periods import parse_period, within_lookback
 from ._profile import FieldInfo
 from ._trace import Trace
 
@@ -56,9 +56,7 @@ class CompiledMeasure:
     fn: MeasureFn
     unit: Unit
     label: str
-    kind: str  # the measure keyword, e.g. "growth"
     cagr_years: int = 0  # > 0 when the value is a CAGR base ratio to be compared rooted
-    period: Period | None = None  # set for duration measures
 
 
 def _series_reader(info: FieldInfo) -> Callable[[Ctx, Trace, int, int], list[Exact] | None]:
@@ -117,16 +115,10 @@ def _method(c: Compiler, spec: Any, path: Path, allowed: tuple[str, ...]) -> str
     if value is None:
         return None
     if value not in allowed:
-        c.problem(where, f"unknown method {value!r}{_dym(value, allowed)}",
+        c.problem(where, f"unknown method {value!r}{did_you_mean(str(value), allowed)}",
                   expected=f"one of: {', '.join(allowed)}", found=repr(value))
         return None
     return str(value)
-
-
-def _dym(value: Any, allowed: tuple[str, ...]) -> str:
-    from ._compile import did_you_mean
-
-    return did_you_mean(str(value), allowed)
 
 
 def _years(w: Window, ctx: Ctx) -> tuple[int, int]:
@@ -155,7 +147,7 @@ def field(c: Compiler, m: FieldMeasure, path: Path) -> CompiledMeasure | None:
             return None, None
         return v, None
 
-    return CompiledMeasure(fn, info.unit, name, "field")
+    return CompiledMeasure(fn, info.unit, name)
 
 
 def mean(c: Compiler, m: MeanMeasure, path: Path) -> CompiledMeasure | None:
@@ -173,7 +165,7 @@ def mean(c: Compiler, m: MeanMeasure, path: Path) -> CompiledMeasure | None:
             return None, (first, last)
         return div(total(values), n), (first, last)
 
-    return CompiledMeasure(fn, info.unit, f"mean {m.mean}", "mean")
+    return CompiledMeasure(fn, info.unit, f"mean {m.mean}")
 
 
 def sum(c: Compiler, m: SumMeasure, path: Path) -> CompiledMeasure | None:
@@ -200,7 +192,7 @@ def sum(c: Compiler, m: SumMeasure, path: Path) -> CompiledMeasure | None:
                 acc = add(acc, total(values))
         return acc, (first, last)
 
-    return CompiledMeasure(fn, units.pop() or Unit.NUMBER, "sum of " + " + ".join(names), "sum")
+    return CompiledMeasure(fn, units.pop() or Unit.NUMBER, "sum of " + " + ".join(names))
 
 
 def share(c: Compiler, m: ShareMeasure, path: Path) -> CompiledMeasure | None:
@@ -226,7 +218,7 @@ def share(c: Compiler, m: ShareMeasure, path: Path) -> CompiledMeasure | None:
                 return None, None
             return div(p, q), None
 
-        return CompiledMeasure(scalar, Unit.RATIO, label, "share")
+        return CompiledMeasure(scalar, Unit.RATIO, label)
     spart = _series(c, m.share.part, (*path, "share", "part"))
     swhole = _series(c, m.share.whole, (*path, "share", "whole"))
     w = _window(c, m.window, (*path, "window"))
@@ -254,7 +246,7 @@ def share(c: Compiler, m: ShareMeasure, path: Path) -> CompiledMeasure | None:
             return None, (first, last)
         return div(total([div(p, q) for p, q in zip(ps, ws, strict=True)]), n), (first, last)
 
-    return CompiledMeasure(fn, Unit.RATIO, f"{label} ({method})", "share")
+    return CompiledMeasure(fn, Unit.RATIO, f"{label} ({method})")
 
 
 def growth(c: Compiler, m: GrowthMeasure, path: Path) -> CompiledMeasure | None:
@@ -286,7 +278,7 @@ def growth(c: Compiler, m: GrowthMeasure, path: Path) -> CompiledMeasure | None:
         return sub(div(total(ratios), n_steps), _ONE), (first, last)
 
     return CompiledMeasure(fn, Unit.RATIO, f"{'CAGR' if method == 'cagr' else 'mean growth'} "
-                           f"of {name}", "growth", cagr_years=steps if method == "cagr" else 0)
+                           f"of {name}", cagr_years=steps if method == "cagr" else 0)
 
 
 def count(c: Compiler, m: CountMeasure, path: Path) -> CompiledMeasure | None:
@@ -300,7 +292,7 @@ def count(c: Compiler, m: CountMeasure, path: Path) -> CompiledMeasure | None:
     for i, kind in enumerate(types_):
         if kind not in c.rulebook.event_types:
             c.problem((*where, i), f"unknown event type {kind!r}"
-                      f"{_dym(kind, tuple(c.rulebook.event_types))}",
+                      f"{did_you_mean(kind, c.rulebook.event_types)}",
                       expected="a type declared under 'event_types'", found=repr(kind))
     value, where = c.resolve(m.within, (*path, "within"))
     period = parse_period(value) if value is not None else None
@@ -322,7 +314,7 @@ def count(c: Compiler, m: CountMeasure, path: Path) -> CompiledMeasure | None:
         return len(hits), None
 
     label = f"events ({', '.join(types_)}) within {period} before the as-of date"
-    return CompiledMeasure(fn, Unit.COUNT, label, "count")
+    return CompiledMeasure(fn, Unit.COUNT, label)
 
 
 def duration(c: Compiler, m: DurationMeasure, path: Path) -> CompiledMeasure | None:
@@ -339,7 +331,7 @@ def duration(c: Compiler, m: DurationMeasure, path: Path) -> CompiledMeasure | N
             return None, None
         return (ctx.on - since).days, None
 
-    return CompiledMeasure(fn, Unit.DAYS, f"time since {name}", "duration")
+    return CompiledMeasure(fn, Unit.DAYS, f"time since {name}")
 
 
 MEASURES: dict[type, Callable[[Compiler, Any, Path], CompiledMeasure | None]] = {

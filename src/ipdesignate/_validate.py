@@ -76,12 +76,10 @@ def _step(tp: Any, item: Any) -> tuple[Any, bool]:
 def allowed_keys(root: type[BaseModel], loc: tuple[Any, ...]) -> list[str] | None:
     tp: Any = root
     for item in loc:
-        nxt, used = _step(tp, item)
+        nxt, _ = _step(tp, item)
         if nxt is None:
             return None
         tp = nxt
-        while not used:  # pragma: no cover - defensive
-            break
     bare = _unwrap(tp)[0]
     members = [m for m in _members(bare) if isinstance(m, type) and issubclass(m, BaseModel)]
     if len(members) != 1:
