@@ -128,7 +128,7 @@ def main() -> None:
     print(f"  + engine modules         {full:8.1f} ms   (dependencies alone {deps:.1f} ms; "
           f"ours {full - deps:.1f} ms)")
 
-    from ipdesignate._library import rulebook_files
+    from ipdesignate.library.library import rulebook_files
 
     loads = []
     for book in rulebook_files([ROOT / "rulebooks"]):

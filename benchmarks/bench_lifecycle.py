@@ -22,9 +22,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from ipdesignate._events import Event  # noqa: E402
-from ipdesignate._lifecycle import CompiledLifecycle, compile_lifecycle  # noqa: E402
-from ipdesignate._model import Rulebook  # noqa: E402
+from ipdesignate.applicant.events import Event  # noqa: E402
+from ipdesignate.lifecycle.engine import CompiledLifecycle, compile_lifecycle  # noqa: E402
+from ipdesignate.rulebook.model import Rulebook  # noqa: E402
 from tests.lifecycle.helpers import CLUSTER, rulebook_data  # noqa: E402
 
 Z = "cluster_zone"

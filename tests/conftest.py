@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 
 from ipdesignate import CompiledRulebook, load_rulebook, parse_profile
-from ipdesignate._testing import case_profile_data
+from ipdesignate.testing.cases import case_profile_data
 
 HERE = Path(__file__).parent
 ROOT = HERE.parent

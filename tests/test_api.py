@@ -29,6 +29,6 @@ def test_lazy_exports_resolve_to_the_defining_module() -> None:
     from ipdesignate import _EXPORTS  # type: ignore[attr-defined]
 
     assert set(_EXPORTS) | {"__version__"} == set(ipdesignate.__all__)
-    from ipdesignate._decision import Decision
+    from ipdesignate.decision.model import Decision
 
     assert ipdesignate.Decision is Decision

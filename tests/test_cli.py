@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from ipdesignate._cli import main
+from ipdesignate.cli.main import main
 from tests.conftest import DEMO
 
 PROFILE = """kind: unit

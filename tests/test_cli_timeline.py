@@ -1,15 +1,15 @@
-"""The ``timeline`` command, called through its parser and ``run_timeline``."""
+"""The ``timeline`` command, run through ``main()`` as users run it."""
 
 from __future__ import annotations
 
-import argparse
+import contextlib
 import io
 import json
 from pathlib import Path
 
 import pytest
 
-from ipdesignate._cli_timeline import add_timeline_parser, run_timeline
+from ipdesignate.cli.main import main
 from tests.lifecycle.helpers import CLUSTER, PILOT, RULEBOOKS
 
 HERE = Path(__file__).parent / "lifecycle"
@@ -18,11 +18,10 @@ PILOT_SECTION = str(RULEBOOKS[PILOT])
 
 
 def _run(*argv: str) -> tuple[int, str, str]:
-    parser = argparse.ArgumentParser(prog="ipdesignate")
-    add_timeline_parser(parser.add_subparsers(dest="command"))
-    args = parser.parse_args(["timeline", *argv])
+    """The command as users run it: through ``main()``, output captured."""
     out, err = io.StringIO(), io.StringIO()
-    code = run_timeline(args, stdout=out, stderr=err)
+    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+        code = main(["timeline", *argv])
     return code, out.getvalue(), err.getvalue()
 
 
@@ -88,8 +87,16 @@ def test_batch_json_text() -> None:
 def test_bad_arguments_and_files(tmp_path: Path) -> None:
     assert _run(str(HERE / "one-unit.yaml"), "--rulebook", CLUSTER_SECTION,
                 "--on", "2021-02-30")[0] == 2
-    code, _, err = _run(str(HERE / "one-unit.yaml"))
-    assert code == 2 and "--rulebook" in err
+    # Without --rulebook: the bundled library's one measure whose event types fit.
+    code, out, err = _run(str(HERE / "one-unit.yaml"), "--on", "2021-07-01")
+    assert code == 0 and "status cluster_zone: terminated" in out, err
+    unknown = tmp_path / "unknown.yaml"
+    unknown.write_text("events:\n  - {id: e, type: nothing_known, date: 2020-01-01}\n",
+                       encoding="utf-8")
+    code, _, err = _run(str(unknown))
+    assert code == 1 and "--measure" in err and "--rulebook" in err
+    code, _, err = _run(str(HERE / "one-unit.yaml"), "--measure", "bj-ip-cluster")
+    assert code == 1 and "did you mean 'bj-ip-cluster-zone'" in err
     code, _, err = _run(str(tmp_path / "missing.yaml"), "--rulebook", CLUSTER_SECTION)
     assert code == 1 and "cannot read file" in err
     broken = tmp_path / "broken.lifecycle.yaml"

@@ -8,7 +8,7 @@ from fractions import Fraction
 from hypothesis import given
 from hypothesis import strategies as st
 
-from ipdesignate._exact import Unit, add, display, div, exact_str, gap_text, parse_quantity
+from ipdesignate._core.exact import Unit, add, display, div, exact_str, gap_text, parse_quantity
 
 
 @given(st.integers(min_value=-10**6, max_value=10**6), st.integers(min_value=1, max_value=10**6))

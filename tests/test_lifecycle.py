@@ -14,13 +14,13 @@ from typing import Any
 import pytest
 from durable import engine as durable_engine
 
-from ipdesignate import _lifecycle
-from ipdesignate._errors import EventsError, LifecycleError, Problem
-from ipdesignate._events import Event, parse_events
-from ipdesignate._lifecycle import compile_lifecycle
-from ipdesignate._model import Rulebook
-from ipdesignate._timeline import Timeline
-from ipdesignate._yaml import load_file
+from ipdesignate._core.errors import EventsError, LifecycleError, Problem
+from ipdesignate._core.yaml import load_file
+from ipdesignate.applicant.events import Event, parse_events
+from ipdesignate.lifecycle import engine as _lifecycle
+from ipdesignate.lifecycle.engine import compile_lifecycle
+from ipdesignate.lifecycle.timeline import Timeline
+from ipdesignate.rulebook.model import Rulebook
 from tests.lifecycle.helpers import (
     CLUSTER,
     DESIGNATIONS,

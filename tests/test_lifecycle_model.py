@@ -9,9 +9,10 @@ from typing import Any
 import pytest
 from pydantic import ValidationError
 
-from ipdesignate._errors import LifecycleError, Problem
-from ipdesignate._lifecycle import LifecycleSource, compile_source
-from ipdesignate._lifecycle_model import (
+from ipdesignate._core.errors import LifecycleError, Problem
+from ipdesignate._core.yaml import load_text
+from ipdesignate.lifecycle.engine import LifecycleSource, compile_source
+from ipdesignate.rulebook.lifecycle_model import (
     Due,
     EventType,
     FieldSpec,
@@ -19,7 +20,6 @@ from ipdesignate._lifecycle_model import (
     LifecycleRule,
     StatusOut,
 )
-from ipdesignate._yaml import load_text
 from tests.lifecycle.helpers import CLUSTER, PILOT, SOURCES, section
 
 RULE: dict[str, Any] = {

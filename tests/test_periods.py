@@ -7,7 +7,7 @@ import datetime as _dt
 from hypothesis import given
 from hypothesis import strategies as st
 
-from ipdesignate._periods import Period, completed, parse_period, period_end, within_lookback
+from ipdesignate._core.periods import Period, completed, parse_period, period_end, within_lookback
 
 D = _dt.date
 

@@ -15,9 +15,10 @@ from typing import Any
 
 import pytest
 
-from ipdesignate._load import load_rulebook, parse_profile
-from ipdesignate._sourcetext import SourceText
-from ipdesignate._testing import run_cases
+from ipdesignate.applicant.load import parse_profile
+from ipdesignate.library.load import load_rulebook
+from ipdesignate.rulebook.sourcetext import SourceText
+from ipdesignate.testing.cases import run_cases
 
 RULEBOOK = Path(__file__).resolve().parent.parent / "rulebooks" / "bj-ip-cluster-zone" / "2020.yaml"
 ON = dt.date(2020, 9, 1)

@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 
 from ipdesignate import Library, load_rulebook
-from ipdesignate._library import rulebook_files
-from ipdesignate._testing import run_cases
+from ipdesignate.library.library import rulebook_files
+from ipdesignate.testing.cases import run_cases
 
 ROOT = Path(__file__).resolve().parent.parent
 BOOKS = rulebook_files([ROOT / "rulebooks"])

@@ -7,8 +7,9 @@ import datetime as _dt
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from ipdesignate._events import Event
-from ipdesignate._timeline import Timeline, compile_lifecycle
+from ipdesignate.applicant.events import Event
+from ipdesignate.lifecycle.engine import compile_lifecycle
+from ipdesignate.lifecycle.timeline import Timeline
 from tests.lifecycle.helpers import CLUSTER, PILOT, compiled, d, ev, rulebook
 
 

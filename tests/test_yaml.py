@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from ipdesignate._errors import Problem
-from ipdesignate._yaml import MAX_BYTES, load_bytes, load_text
+from ipdesignate._core.errors import Problem
+from ipdesignate._core.yaml import MAX_BYTES, load_bytes, load_text
 
 
 def _load(text: str) -> tuple[object, list[Problem]]:

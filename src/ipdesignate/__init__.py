@@ -27,8 +27,7 @@ from typing import TYPE_CHECKING, Any
 from ._version import __version__
 
 if TYPE_CHECKING:
-    from ._decision import Decision, RulebookRef, SuspensionResult, verdict_of
-    from ._errors import (
+    from ._core.errors import (
         EventsError,
         InputError,
         IpdesignateError,
@@ -38,48 +37,50 @@ if TYPE_CHECKING:
         RulebookError,
         VersionError,
     )
-    from ._evaluate import CompiledRulebook
-    from ._events import Event
-    from ._library import Library
-    from ._load import load_profile, load_rulebook, parse_profile
-    from ._model import Rulebook
-    from ._profile import Attestation, CarrierProfile, UnitProfile, YearFigures
-    from ._render import render_html, render_markdown, render_text
-    from ._schema import schema
-    from ._trace import CriterionResult, Figure
+    from .applicant.events import Event
+    from .applicant.load import load_profile, parse_profile
+    from .applicant.profile import Attestation, CarrierProfile, UnitProfile, YearFigures
+    from .decision.model import Decision, RulebookRef, SuspensionResult, verdict_of
+    from .decision.render import render_html, render_markdown, render_text
+    from .decision.trace import CriterionResult, Figure
+    from .eligibility.evaluate import CompiledRulebook
+    from .library.library import Library
+    from .library.load import load_rulebook
+    from .library.schema import schema
+    from .rulebook.model import Rulebook
 
 # Public names are re-exported lazily (PEP 562): ``import ipdesignate`` costs little, and
 # the first use of a name imports the module that defines it.
 _EXPORTS = {
-    "Decision": "._decision",
-    "RulebookRef": "._decision",
-    "SuspensionResult": "._decision",
-    "verdict_of": "._decision",
-    "EventsError": "._errors",
-    "InputError": "._errors",
-    "IpdesignateError": "._errors",
-    "LifecycleError": "._errors",
-    "Problem": "._errors",
-    "ProfileError": "._errors",
-    "RulebookError": "._errors",
-    "VersionError": "._errors",
-    "CompiledRulebook": "._evaluate",
-    "Event": "._events",
-    "Library": "._library",
-    "load_profile": "._load",
-    "load_rulebook": "._load",
-    "parse_profile": "._load",
-    "Rulebook": "._model",
-    "Attestation": "._profile",
-    "CarrierProfile": "._profile",
-    "UnitProfile": "._profile",
-    "YearFigures": "._profile",
-    "render_html": "._render",
-    "render_markdown": "._render",
-    "render_text": "._render",
-    "schema": "._schema",
-    "CriterionResult": "._trace",
-    "Figure": "._trace",
+    "Decision": ".decision.model",
+    "RulebookRef": ".decision.model",
+    "SuspensionResult": ".decision.model",
+    "verdict_of": ".decision.model",
+    "EventsError": "._core.errors",
+    "InputError": "._core.errors",
+    "IpdesignateError": "._core.errors",
+    "LifecycleError": "._core.errors",
+    "Problem": "._core.errors",
+    "ProfileError": "._core.errors",
+    "RulebookError": "._core.errors",
+    "VersionError": "._core.errors",
+    "CompiledRulebook": ".eligibility.evaluate",
+    "Event": ".applicant.events",
+    "Library": ".library.library",
+    "load_profile": ".applicant.load",
+    "load_rulebook": ".library.load",
+    "parse_profile": ".applicant.load",
+    "Rulebook": ".rulebook.model",
+    "Attestation": ".applicant.profile",
+    "CarrierProfile": ".applicant.profile",
+    "UnitProfile": ".applicant.profile",
+    "YearFigures": ".applicant.profile",
+    "render_html": ".decision.render",
+    "render_markdown": ".decision.render",
+    "render_text": ".decision.render",
+    "schema": ".library.schema",
+    "CriterionResult": ".decision.trace",
+    "Figure": ".decision.trace",
 }
 
 __all__ = [

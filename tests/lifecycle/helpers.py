@@ -7,10 +7,10 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-from ipdesignate._events import Event
-from ipdesignate._lifecycle import CompiledLifecycle, compile_lifecycle
-from ipdesignate._model import Rulebook
-from ipdesignate._yaml import load_file
+from ipdesignate._core.yaml import load_file
+from ipdesignate.applicant.events import Event
+from ipdesignate.lifecycle.engine import CompiledLifecycle, compile_lifecycle
+from ipdesignate.rulebook.model import Rulebook
 
 ROOT = Path(__file__).resolve().parents[2]
 RULEBOOKS = {

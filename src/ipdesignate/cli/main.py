@@ -1,0 +1,55 @@
+"""The ``ipdesignate`` command: a parser, and one module per subcommand.
+
+Exit codes: 0 a result was produced (whatever the verdict); 1 invalid input, with the
+located problems on stderr; 2 a usage error. No traceback reaches the user (3 marks a
+bug of ours, said in one line).
+
+Each subcommand module has ``add_parser(subparsers)``, which sets ``run``, and imports
+what it needs inside ``run``: the parser is built without loading the engine.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+
+from .._core.errors import InputError, IpdesignateError
+from . import check, listing, schema, test, timeline, validate
+from ._common import EXIT_BUG, EXIT_INPUT, EXIT_OK
+
+SUBCOMMANDS = (check, validate, test, timeline, listing, schema)
+
+
+def parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="ipdesignate", description=(
+        "Decide, clause by clause, whether an applicant qualifies for a Beijing IP "
+        "designation, from versioned YAML rulebooks."))
+    sub = p.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    for module in SUBCOMMANDS:
+        module.add_parser(sub)
+    return p
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = parser().parse_args(argv)
+    try:
+        code: int = args.run(args)
+        return code
+    except InputError as exc:
+        print(exc, file=sys.stderr)
+    except IpdesignateError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+    except KeyboardInterrupt:
+        return 130
+    except BrokenPipeError:
+        return EXIT_OK
+    except Exception as exc:  # a bug of ours: say so in one line, not a traceback
+        print(f"internal error ({type(exc).__name__}): {exc}\nplease report this with the "
+              "input that caused it", file=sys.stderr)
+        return EXIT_BUG
+    return EXIT_INPUT
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

@@ -1,0 +1,280 @@
+"""``ipdesignate timeline EVENTS_FILE``: status, obligations and bars of units over time.
+
+One unit (a mapping with ``events:``, or a bare list of events) or many units (a list of
+``{unit: ID, events: [...]}``, as YAML or JSON, or JSON Lines with one unit a line). A unit
+with bad events gets located errors on stderr; every other unit's result is still printed.
+The lifecycle comes from ``--rulebook FILE`` (a rulebook or a lifecycle section file), or
+from the library (``--measure ID``; without it, the one measure whose event types cover
+the file's events). Exit code: 0 all units done, 1 some unit (or the file) had problems,
+2 bad arguments.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as _dt
+import json
+import sys
+from pathlib import Path as FsPath
+from typing import IO, TYPE_CHECKING, Any
+
+from .._core.errors import (
+    EventsError,
+    IpdesignateError,
+    LifecycleError,
+    Problem,
+    RulebookError,
+    did_you_mean,
+)
+from ._common import EXIT_INPUT, EXIT_OK, EXIT_USAGE, add_rulebooks_option, library
+
+if TYPE_CHECKING:
+    from ..lifecycle.engine import CompiledLifecycle
+    from ..lifecycle.timeline import DerivedFact, Timeline
+
+
+def add_parser(subparsers: Any) -> None:
+    parser: argparse.ArgumentParser = subparsers.add_parser(
+        "timeline",
+        help="status, obligations and bars of units over time, from their dated events",
+        description="Run units' dated events through a rulebook's lifecycle rules.",
+    )
+    parser.add_argument("events_file", metavar="EVENTS_FILE",
+                        help="one unit's events, or many units (YAML, JSON or JSON Lines)")
+    parser.add_argument("--on", metavar="DATE",
+                        help="report status, obligations and bars on this date (YYYY-MM-DD); "
+                             "without it, the whole timeline")
+    parser.add_argument("--format", choices=("text", "json"), default="text")
+    parser.add_argument("--rulebook", metavar="FILE",
+                        help="the measure's rulebook, or a lifecycle section file")
+    parser.add_argument("--measure", metavar="ID",
+                        help="a measure of the library (default: the one whose event types "
+                             "cover the file's events)")
+    add_rulebooks_option(parser)
+    parser.set_defaults(run=run)
+
+
+# ---- loading --------------------------------------------------------------------------------
+
+
+def _read(path: str, problems: list[Problem]) -> bytes | None:
+    try:
+        return FsPath(path).read_bytes()
+    except OSError as exc:
+        problems.append(Problem(path, None, None, f"cannot read file: {exc.strerror or exc}"))
+        return None
+
+
+def load_lifecycle(path: str, problems: list[Problem]) -> CompiledLifecycle | None:
+    """The compiled lifecycle of a rulebook file (or of a lifecycle section file)."""
+    from .._core.yaml import load_bytes
+    from ..library.load import load_rulebook
+    from ..lifecycle.section import compile_section
+
+    raw = _read(path, problems)
+    if raw is None:
+        return None
+    located = load_bytes(raw, path, problems)
+    if located is None:
+        return None
+    if isinstance(located.data, dict) and "rulebook" in located.data:
+        try:
+            lifecycle: CompiledLifecycle | None = load_rulebook(path).lifecycle
+        except RulebookError as exc:
+            problems.extend(exc.problems)
+            return None
+        if lifecycle is None:
+            problems.append(located.problem((), "this rulebook has no lifecycle section",
+                                            expected="a 'lifecycle' section"))
+        return lifecycle
+    return compile_section(located, path, problems)
+
+
+def _from_library(args: argparse.Namespace, types_used: set[str]) -> CompiledLifecycle:
+    """The lifecycle of ``--measure`` (or of the one measure that declares every event
+    type the file uses), in its version in force on ``--on`` (or its only version)."""
+    lib = library(args)
+    measure = args.measure
+    if measure is None:
+        fits = sorted(m for m, versions in lib.measures.items()
+                      if any(rb.lifecycle is not None and types_used <= set(rb.model.event_types)
+                             for rb in versions))
+        if len(fits) != 1:
+            raise IpdesignateError(
+                "cannot tell which measure's lifecycle to use: "
+                + (f"several declare these event types ({', '.join(fits)})" if fits else
+                   "no measure declares all of the event types "
+                   f"{', '.join(sorted(types_used)) or '(none)'}")
+                + "; give --measure ID or --rulebook FILE")
+        measure = fits[0]
+    versions = lib.measures.get(measure)
+    if not versions:
+        raise IpdesignateError(f"no measure {measure!r}{did_you_mean(measure, lib.measures)}; "
+                               f"known: {', '.join(sorted(lib.measures))}")
+    with_rules = [rb for rb in versions if rb.lifecycle is not None]
+    on = _dt.date.fromisoformat(args.on) if args.on else None
+    chosen = [rb for rb in with_rules if on is not None and rb.in_force(on)] or (
+        with_rules if len(with_rules) == 1 else [])
+    if not chosen:
+        raise IpdesignateError(f"{measure}: no single version's lifecycle fits; versions: "
+                               f"{'; '.join(rb.window() for rb in versions)}; give --on DATE "
+                               "or --rulebook FILE")
+    lifecycle: CompiledLifecycle = chosen[0].lifecycle
+    return lifecycle
+
+
+def _types_used(units: list[Any]) -> set[str]:
+    """Event types named in the units that could be read (for choosing the measure)."""
+    found: set[str] = set()
+    for unit in units:
+        if unit.located is None:
+            continue
+        data = unit.located.data
+        for step in unit.path:
+            data = data[step]
+        if isinstance(data, list):
+            found.update(e["type"] for e in data
+                         if isinstance(e, dict) and isinstance(e.get("type"), str))
+    return found
+
+
+# ---- output --------------------------------------------------------------------------------
+
+
+def _fact_line(f: DerivedFact) -> str:
+    span = f"{f.start}" + (f" – {f.end}" if f.end is not None else " –")
+    extra = []
+    if f.due is not None:
+        extra.append(f"due {f.due}")
+    if f.closed is not None:
+        extra.append(f"closed {f.closed} by {f.closed_by}")
+    if f.superseded_by:
+        extra.append(f"replaced by {f.superseded_by}")
+    if f.missing:
+        extra.append(f.missing)
+    where = f" [{f.designation}]" if f.designation else ""
+    cite = _cite(f)
+    more = f" ({'; '.join(extra)})" if extra else ""
+    return (f"  {f.id} {f.kind} {f.name}{where}: {span}{more}\n"
+            f"      rule {f.rule_id}, {cite}; events {', '.join(f.event_ids)}")
+
+
+def _cite(f: DerivedFact) -> str:
+    where = f"第{f.cite.article}条"
+    if f.cite.paragraph:
+        where += f"第{f.cite.paragraph}款"
+    if f.cite.item:
+        where += f"第{f.cite.item}项"
+    return f"{where} “{f.cite.text}”"
+
+
+def _on_date(timeline: Timeline, on: _dt.date) -> dict[str, Any]:
+    return {
+        "unit": timeline.unit,
+        "rulebook": timeline.rulebook,
+        "on": on.isoformat(),
+        "status": {d: (s.model_dump(mode="json") if (s := timeline.status(d, on)) else None)
+                   for d in timeline.designations()},
+        "obligations": [o.model_dump(mode="json")
+                        for o in timeline.obligations(on, include_periods=True)],
+        "bars": [b.model_dump(mode="json") for d in sorted(
+            {f.designation for f in timeline.facts if f.kind == "bar" and f.designation})
+            for b in timeline.bars(d, on)],
+    }
+
+
+def _text(timeline: Timeline, on: _dt.date | None) -> str:
+    out = [f"unit {timeline.unit} ({timeline.rulebook})"]
+    if on is None:
+        out += [_fact_line(f) for f in timeline.facts] or ["  no lifecycle rule applies"]
+    else:
+        out.append(f"  on {on}:")
+        for d in timeline.designations():
+            s = timeline.status(d, on)
+            out.append(f"  status {d}: " + (f"{s.value} (since {s.start}; rule {s.rule_id}, "
+                                              f"{_cite(s)})" if s else "none"))
+        for o in timeline.obligations(on, include_periods=True):
+            due = (f"due {o.fact.due}" if o.fact.due
+                   else f"no due date: {o.fact.missing}" if o.fact.missing else "no due date")
+            out.append(f"  {o.fact.kind} {o.fact.name}: {o.state}, {due} "
+                       f"(rule {o.fact.rule_id}, {_cite(o.fact)})")
+        for f in timeline.in_force(on, "bar"):
+            out.append(f"  bar {f.name} [{f.designation}] until {f.end} "
+                       f"(rule {f.rule_id}, {_cite(f)})")
+    if timeline.unused_events:
+        out.append(f"  events no rule used: {', '.join(timeline.unused_events)}")
+    return "\n".join(out)
+
+
+# ---- the command -----------------------------------------------------------------------------
+
+
+def run(args: argparse.Namespace, *, stdout: IO[str] | None = None,
+        stderr: IO[str] | None = None) -> int:
+    out = stdout or sys.stdout
+    err = stderr or sys.stderr
+    on: _dt.date | None = None
+    if args.on is not None:
+        try:
+            on = _dt.date.fromisoformat(args.on)
+        except ValueError:
+            err.write(f"ipdesignate timeline: --on {args.on!r} is not a date "
+                      "(expected YYYY-MM-DD)\n")
+            return EXIT_USAGE
+    from ..applicant.events import Event, parse_events
+    from ..lifecycle.units import read_units
+
+    problems: list[Problem] = []
+    raw = _read(args.events_file, problems)
+    units = read_units(args.events_file, raw, problems) if raw is not None else []
+    if args.rulebook:
+        lifecycle = load_lifecycle(args.rulebook, problems)
+    else:
+        lifecycle = _from_library(args, _types_used(units))
+    if lifecycle is None:
+        _report(err, problems)
+        return EXIT_INPUT
+    failed = bool(problems)
+    _report(err, problems)
+    types = lifecycle.source.event_types
+    designations = lifecycle.source.designations
+    done = 0
+    for unit in units:
+        if unit.located is None:
+            failed = True
+            err.write(f"unit {unit.unit}: not run, it could not be loaded (see above)\n")
+            continue
+        mine: list[Problem] = []
+        events: list[Event] | None = parse_events(unit.located, unit.path, types, mine,
+                                                  designations)
+        if events is None:
+            failed = True
+            err.write(f"unit {unit.unit}: not run, its events have problems:\n")
+            _report(err, mine)
+            continue
+        try:
+            timeline = lifecycle.run(events, unit=unit.unit, checked=True)
+        except (EventsError, LifecycleError) as exc:
+            failed = True
+            err.write(f"unit {unit.unit}: {exc}\n")
+            continue
+        except IpdesignateError as exc:  # pragma: no cover - every library error is one
+            failed = True
+            err.write(f"unit {unit.unit}: {exc}\n")
+            continue
+        done += 1
+        if args.format == "json":
+            payload = (timeline.model_dump(mode="json") if on is None
+                       else _on_date(timeline, on))
+            out.write(json.dumps(payload, ensure_ascii=False, sort_keys=True) + "\n")
+        else:
+            out.write(_text(timeline, on) + "\n")
+    if len(units) > 1:
+        err.write(f"{done} of {len(units)} units done\n")
+    return EXIT_INPUT if failed else EXIT_OK
+
+
+def _report(err: IO[str], problems: list[Problem]) -> None:
+    for p in sorted(problems, key=Problem.sort_key):
+        err.write(f"{p}\n")
+    problems.clear()

@@ -1,0 +1,39 @@
+"""``ipdesignate validate RULEBOOK_OR_DIR...``: every problem as file:line:column."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from typing import Any
+
+from .._core.errors import IpdesignateError
+from ._common import EXIT_INPUT, EXIT_OK
+
+
+def add_parser(sub: Any) -> None:
+    v: argparse.ArgumentParser = sub.add_parser(
+        "validate", help="check rulebook files; report every problem")
+    v.add_argument("rulebooks", nargs="+", help="rulebook files or directories")
+    v.set_defaults(run=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    from .._core.errors import RulebookError
+    from ..library.library import rulebook_files
+    from ..library.load import load_rulebook
+
+    files = rulebook_files(args.rulebooks)
+    if not files:
+        raise IpdesignateError("no rulebook files found in " + ", ".join(args.rulebooks))
+    failed = 0
+    for f in files:
+        try:
+            rb = load_rulebook(f)
+        except RulebookError as exc:
+            failed += 1
+            print(exc, file=sys.stderr)
+            continue
+        n = sum(len(d.criteria) for d in rb.designations.values())
+        print(f"ok  {f}: {rb.id} {rb.version}, {len(rb.designations)} designations, "
+              f"{n} criteria, {len(rb.model.tests)} test cases")
+    return EXIT_INPUT if failed else EXIT_OK

@@ -1,0 +1,167 @@
+"""The decision: a verdict, its criterion-by-criterion trace, and where it came from.
+
+``Decision.model_dump_json()`` is the stable JSON form (``format`` names its version);
+``ipdesignate schema decision`` prints its JSON Schema.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, ConfigDict, PlainSerializer, computed_field
+from typing_extensions import TypedDict
+
+from ..rulebook.base import Text
+from .render import render_html, render_text
+from .trace import (
+    FAIL,
+    REVIEW,
+    UNKNOWN,
+    CitationJSON,
+    CriterionJSON,
+    CriterionResult,
+    criterion_json,
+)
+
+DECISION_FORMAT = "ipdesignate.decision/1"
+
+Verdict = Literal["eligible", "ineligible", "undetermined", "needs_review", "suspended"]
+VERDICTS: tuple[Verdict, ...] = (
+    "eligible", "ineligible", "undetermined", "needs_review", "suspended")
+
+
+class RulebookRef(BaseModel):
+    """Which rulebook version produced a decision, and the sha256 of its file."""
+
+    model_config = ConfigDict(frozen=True, defer_build=True)
+
+    id: str
+    version: str
+    sha256: str
+    title: Text
+    document_number: str | None
+    effective_from: _dt.date
+    effective_until: _dt.date | None
+    file: str | None
+
+
+class Applicant(TypedDict):
+    name: str
+    kind: str
+    entity_type: str
+
+
+class DesignationRef(BaseModel):
+    model_config = ConfigDict(frozen=True, defer_build=True)
+
+    id: str
+    name: Text
+
+
+class SuspensionResult(BaseModel):
+    """A suspending condition (e.g. the bureau is verifying a ground) and whether it holds."""
+
+    model_config = ConfigDict(frozen=True, defer_build=True)
+
+    id: str
+    status: str
+    citation: CitationJSON
+    text: Text
+
+
+Criterion = Annotated[
+    CriterionResult,
+    PlainSerializer(criterion_json, return_type=CriterionJSON),
+]
+
+
+def verdict_of(statuses: list[str], suspended: bool = False) -> Verdict:
+    """The verdict from criterion statuses alone (exempt and not_applicable are neutral)."""
+    if suspended:
+        return "suspended"
+    if FAIL in statuses:
+        return "ineligible"
+    if UNKNOWN in statuses:
+        return "undetermined"
+    if REVIEW in statuses:
+        return "needs_review"
+    return "eligible"
+
+
+class Decision(BaseModel):
+    """Whether an applicant qualifies for a designation on a date, and why."""
+
+    model_config = ConfigDict(frozen=True, arbitrary_types_allowed=True, defer_build=True)
+
+    format: Literal["ipdesignate.decision/1"] = "ipdesignate.decision/1"
+    engine: dict[str, str]
+    rulebook: RulebookRef
+    designation: DesignationRef
+    applicant: Applicant
+    as_of: _dt.date
+    verdict: Verdict
+    criteria: tuple[Criterion, ...]
+    suspensions: tuple[SuspensionResult, ...] = ()
+    warnings: tuple[str, ...] = ()
+
+    @computed_field  # type: ignore[prop-decorator]
+    @property
+    def counts(self) -> dict[str, int]:
+        """How many criteria ended in each status."""
+        out: dict[str, int] = {}
+        for r in self.criteria:
+            out[r.status] = out.get(r.status, 0) + 1
+        return dict(sorted(out.items()))
+
+    @computed_field  # type: ignore[prop-decorator]
+    @property
+    def missing(self) -> list[str]:
+        """What the undecided (``unknown``) criteria still wait for, in criterion order.
+
+        A criterion that was decided anyway (a fail that decides, an exemption that
+        applied) may list more in its own trace; that information would not change it.
+        """
+        seen: dict[str, None] = {}
+        for r in self.criteria:
+            if r.trace is not None and r.status == "unknown":
+                for m in r.trace.missing:
+                    seen.setdefault(m, None)
+        return list(seen)
+
+    def criterion(self, id: str) -> CriterionResult:
+        for r in self.criteria:
+            if r.id == id:
+                return r
+        raise KeyError(id)
+
+    def _repr_html_(self) -> str:
+        return render_html(self)
+
+    def __str__(self) -> str:
+        return render_text(self)
+
+
+_FIELD_ORDER = tuple(Decision.model_fields)
+_new = object.__new__
+_set = object.__setattr__
+
+
+def build_decision(fields: dict[str, Any]) -> Decision:
+    """Assemble a Decision from values the evaluator already guarantees.
+
+    Validation would re-check every nested value on the hot path (≈10× the cost of the
+    evaluation itself); inputs here are built by compiled code, and tests validate a
+    round-trip of the JSON form instead.
+    """
+    decision = _new(Decision)
+    fields.setdefault("format", DECISION_FORMAT)
+    fields.setdefault("suspensions", ())
+    fields.setdefault("warnings", ())
+    ordered = {name: fields[name] for name in _FIELD_ORDER}  # JSON keys in schema order
+    _set(decision, "__dict__", ordered)
+    _set(decision, "__pydantic_fields_set__", set(ordered))
+    _set(decision, "__pydantic_extra__", None)
+    _set(decision, "__pydantic_private__", None)
+    return decision
+

@@ -1,0 +1,261 @@
+"""What one criterion's evaluation produced: statuses, figures, inputs read, gaps.
+
+These are plain slots classes, built on the hot path of evaluation; their JSON shape is
+declared by the TypedDicts below, which is what ``Decision`` serialises and documents.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from typing_extensions import TypedDict
+
+from .._core.exact import Exact, Unit, display, exact_str, gap_text
+from ..rulebook.base import Citation, Text
+
+PASS = "pass"
+FAIL = "fail"
+UNKNOWN = "unknown"
+REVIEW = "review"
+NOT_APPLICABLE = "not_applicable"
+EXEMPT = "exempt"
+
+# the word a reader sees for each comparator; the legal words are in the citation
+COMPARATOR_WORDS = {
+    "at_least": "at least",
+    "more_than": "more than",
+    "at_most": "at most",
+    "less_than": "less than",
+    "equals": "exactly",
+}
+
+
+def all_of(statuses: list[str]) -> str:
+    """Kleene conjunction: one fail decides even when other inputs are unknown."""
+    if FAIL in statuses:
+        return FAIL
+    if UNKNOWN in statuses:
+        return UNKNOWN
+    if REVIEW in statuses:
+        return REVIEW
+    return PASS
+
+
+def any_of(statuses: list[str]) -> str:
+    """Kleene disjunction: one pass decides even when other inputs are unknown."""
+    if PASS in statuses:
+        return PASS
+    if UNKNOWN in statuses:
+        return UNKNOWN
+    if REVIEW in statuses:
+        return REVIEW
+    return FAIL
+
+
+def negate(status: str) -> str:
+    return FAIL if status == PASS else PASS if status == FAIL else status
+
+
+@dataclass(frozen=True, slots=True)
+class ReadingUsed:
+    """An interpretation a criterion depends on, and the option in force."""
+
+    name: str
+    term: str
+    option: str
+    says: str
+
+
+class Figure:
+    """A derived figure compared with a threshold, e.g. a mean rate against 40%."""
+
+    __slots__ = ("first_year", "gap", "label", "last_year", "op", "series", "shown",
+                 "status", "threshold", "threshold_text", "unit", "value")
+
+    def __init__(self, label: str, value: Exact | None, unit: Unit, op: str | None,
+                 threshold: Exact | None, status: str, gap: Exact | None = None,
+                 years: tuple[int, int] | None = None, shown: str | None = None,
+                 threshold_text: str | None = None, series: list[Exact] | None = None
+                 ) -> None:
+        self.label = label
+        self.value = value
+        self.unit = unit
+        self.op = op
+        self.threshold = threshold
+        self.status = status
+        self.gap = gap
+        self.first_year: int | None = years[0] if years else None
+        self.last_year: int | None = years[1] if years else None
+        self.shown = shown  # a ready text, for figures that are not plain numbers
+        self.threshold_text = threshold_text
+        self.series = series  # the yearly values of a trend, formatted only when shown
+
+    @property
+    def years(self) -> str | None:
+        if self.first_year is None:
+            return None
+        if self.first_year == self.last_year:
+            return str(self.first_year)
+        return f"{self.first_year}–{self.last_year}"
+
+    @property
+    def text(self) -> str:
+        """``mean patent_implementation_rate 2022–2024 = 43.33% (at least 40%)``."""
+        years = f" {self.years}" if self.years else ""
+        if self.shown is not None:
+            value = self.shown
+        elif self.series is not None:
+            value = " → ".join(display(v, self.unit) for v in self.series)
+        elif self.value is None:
+            value = "unknown"
+        else:
+            value = display(self.value, self.unit)
+        text = f"{self.label}{years} = {value}"
+        if self.op is not None:
+            bound = self.threshold_text or (
+                display(self.threshold, self.unit) if self.threshold is not None else "?")
+            text += f" (needs {COMPARATOR_WORDS[self.op]} {bound})"
+        return text
+
+    @property
+    def gap_text(self) -> str | None:
+        if self.gap is None:
+            return None
+        return gap_text(self.gap, self.unit, over=self.op in ("at_most", "less_than"))
+
+
+class Trace:
+    """Collects what a criterion read and derived while it was evaluated."""
+
+    __slots__ = ("figures", "inputs", "missing", "notes")
+
+    def __init__(self) -> None:
+        self.inputs: dict[str, Any] = {}
+        self.missing: list[str] = []
+        self.figures: list[Figure] = []
+        self.notes: list[str] = []
+
+
+class CriterionResult:
+    """The outcome of one criterion, with everything needed to explain it."""
+
+    __slots__ = ("cite", "exemption", "exemption_status", "id", "readings", "relaxation",
+                 "status", "text", "trace")
+
+    def __init__(self, id: str, status: str, cite: Citation, text: Text, trace: Trace | None,
+                 readings: tuple[ReadingUsed, ...] = (), exemption: Citation | None = None,
+                 exemption_status: str | None = None, relaxation: Citation | None = None
+                 ) -> None:
+        self.id = id
+        self.status = status
+        self.cite = cite
+        self.text = text
+        self.trace = trace
+        self.readings = readings
+        self.exemption = exemption
+        self.exemption_status = exemption_status
+        self.relaxation = relaxation
+
+
+# ---- the stable JSON shape -------------------------------------------------------------
+
+
+class CitationJSON(TypedDict):
+    article: int
+    item: int | None
+    paragraph: int | None
+    text: str
+
+
+class FigureJSON(TypedDict):
+    """A derived figure; numbers are exact decimal strings, or ``p/q`` if they do not end.
+
+    Exception: a compound annual growth rate is a root; its ``value`` and ``gap`` are rounded
+    to 28 digits (the pass/fail comparison itself is exact: x_n/x_1 against (1+t)^k).
+    """
+
+    label: str
+    years: str | None
+    value: str | None
+    unit: str
+    comparator: str | None
+    threshold: str | None
+    status: str
+    gap: str | None
+    gap_text: str | None
+    text: str
+
+
+class ReadingJSON(TypedDict):
+    name: str
+    term: str
+    option: str
+    says: str
+
+
+class CriterionJSON(TypedDict):
+    """One criterion's result. ``status`` is pass, fail, unknown, review, not_applicable
+    or exempt."""
+
+    id: str
+    status: str
+    citation: CitationJSON
+    text: dict[str, str]
+    inputs: dict[str, Any]
+    missing: list[str]
+    figures: list[FigureJSON]
+    readings: list[ReadingJSON]
+    exemption: CitationJSON | None
+    exemption_status: str | None
+    relaxation: CitationJSON | None
+    notes: list[str]
+
+
+def _opt(x: Exact | None) -> str | None:
+    return None if x is None else exact_str(x)
+
+
+def citation_json(c: Citation | None) -> CitationJSON | None:
+    if c is None:
+        return None
+    return {"article": c.article, "item": c.item, "paragraph": c.paragraph, "text": c.text}
+
+
+def _input_json(value: Any) -> Any:
+    if isinstance(value, (str, int, bool)) or value is None:
+        return value
+    if isinstance(value, (list, tuple)):
+        return [_input_json(v) for v in value]
+    if hasattr(value, "as_integer_ratio") and not isinstance(value, float):
+        return exact_str(value)
+    return str(value)
+
+
+def figure_json(f: Figure) -> FigureJSON:
+    return {
+        "label": f.label, "years": f.years, "value": _opt(f.value), "unit": str(f.unit),
+        "comparator": f.op, "threshold": _opt(f.threshold), "status": f.status,
+        "gap": _opt(f.gap), "gap_text": f.gap_text, "text": f.text,
+    }
+
+
+def criterion_json(r: CriterionResult) -> CriterionJSON:
+    tr = r.trace
+    cite = citation_json(r.cite)
+    assert cite is not None
+    return {
+        "id": r.id,
+        "status": r.status,
+        "citation": cite,
+        "text": {"zh": r.text.zh, "en": r.text.en},
+        "inputs": {k: _input_json(v) for k, v in tr.inputs.items()} if tr else {},
+        "missing": list(tr.missing) if tr else [],
+        "figures": [figure_json(f) for f in tr.figures] if tr else [],
+        "readings": [{"name": u.name, "term": u.term, "option": u.option, "says": u.says}
+                     for u in r.readings],
+        "exemption": citation_json(r.exemption),
+        "exemption_status": r.exemption_status,
+        "relaxation": citation_json(r.relaxation),
+        "notes": list(tr.notes) if tr else [],
+    }

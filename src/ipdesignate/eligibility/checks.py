@@ -1,0 +1,451 @@
+"""Check keywords: each compiles a YAML check into a function giving a status.
+
+Statuses combine with Kleene logic (see ``_trace.all_of``). Every keyword function is
+named after its keyword and documented in docs/rulebook.md.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import operator
+from collections.abc import Callable
+from decimal import Decimal, localcontext
+from itertools import pairwise
+from typing import Any
+
+from .._core.errors import Path, did_you_mean
+from .._core.exact import Exact, Unit, add, parse_quantity, power, sub
+from .._core.periods import Period, parse_period, period_end
+from ..applicant.profile import entity_types
+from ..decision.trace import (
+    FAIL,
+    PASS,
+    REVIEW,
+    UNKNOWN,
+    Figure,
+    Trace,
+)
+from ..decision.trace import (
+    all_of as _all,
+)
+from ..decision.trace import (
+    any_of as _any,
+)
+from ..decision.trace import (
+    negate as _not,
+)
+from ..rulebook.model import (
+    COMPARATORS,
+    AllOf,
+    AnyOf,
+    AttestationCheck,
+    CategoryCheck,
+    Compare,
+    EntityTypeCheck,
+    FactCheck,
+    HoldsCheck,
+    NoneOf,
+    NotBarredCheck,
+    ReviewCheck,
+    TrendCheck,
+)
+from ..rulebook.sourcetext import zh_number
+from .compiler import CheckFn, Compiler, Ctx
+from .measures import CompiledMeasure, _series_reader, _window, _years, compile_measure
+
+TREND_METHODS = ("strict_increase", "strict_or_net_rise_review", "net_rise")
+
+
+# ---- boolean and categorical facts ------------------------------------------------------
+
+
+def fact(c: Compiler, chk: FactCheck, path: Path) -> CheckFn:
+    c.field(chk.fact, (*path, "fact"), ("fact",))
+    name = chk.fact
+
+    def fn(ctx: Ctx, tr: Trace) -> str:
+        v = getattr(ctx.profile, name, None)
+        tr.inputs[name] = v
+        if v is None:
+            tr.missing.append(name)
+            return UNKNOWN
+        return PASS if v else FAIL
+
+    return fn
+
+
+def category(c: Compiler, chk: CategoryCheck, path: Path) -> CheckFn:
+    info = c.field(chk.category, (*path, "category"), ("category",))
+    if info is not None:
+        for i, v in enumerate(chk.in_):
+            if v not in info.choices:
+                c.problem((*path, "in", i), f"{chk.category!r} never takes the value {v!r}"
+                          f"{did_you_mean(v, info.choices)}",
+                          expected=f"one of: {', '.join(info.choices)}", found=repr(v))
+    name, allowed = chk.category, frozenset(chk.in_)
+
+    def fn(ctx: Ctx, tr: Trace) -> str:
+        v = getattr(ctx.profile, name, None)
+        tr.inputs[name] = v
+        if v is None:
+            tr.missing.append(name)
+            return UNKNOWN
+        return PASS if v in allowed else FAIL
+
+    return fn
+
+
+def entity_type(c: Compiler, chk: EntityTypeCheck, path: Path) -> CheckFn:
+    kinds = entity_types(c.kind)
+    for i, k in enumerate(chk.entity_type):
+        if k not in kinds:
+            c.problem((*path, "entity_type", i), f"unknown entity type {k!r}"
+                      f"{did_you_mean(k, kinds)}", expected=f"one of: {', '.join(kinds)}")
+    allowed = frozenset(chk.entity_type)
+
+    def fn(ctx: Ctx, tr: Trace) -> str:
+        tr.inputs["entity_type"] = ctx.profile.entity_type
+        return PASS if ctx.profile.entity_type in allowed else FAIL
+
+    return fn
+
+
+def attestation(c: Compiler, chk: AttestationCheck, path: Path) -> CheckFn:
+    if chk.attestation not in c.rulebook.attestations:
+        c.problem((*path, "attestation"), f"attestation {chk.attestation!r} is not declared"
+                  f"{did_you_mean(chk.attestation, c.rulebook.attestations)}",
+                  expected="a name declared under 'attestations'", found=repr(chk.attestation))
+    name = chk.attestation
+    key = f"attestations.{name}"
+
+    def fn(ctx: Ctx, tr: Trace) -> str:
+        a = ctx.attestations.get(name)
+        if a is None:
+            tr.inputs[key] = None
+            tr.notes.append(f"no attestation {name!r}: an officer must assess this clause")
+            return REVIEW
+        tr.inputs[key] = (f"{'states' if a.holds else 'denies'}, by {a.by} on "
+                          f"{a.on.isoformat()}, evidence: {a.evidence}")
+        return PASS if a.holds else FAIL
+
+    return fn
+
+
+def review(c: Compiler, chk: ReviewCheck, path: Path) -> CheckFn:
+    note = f"{chk.review.en} / {chk.review.zh}"
+
+    def fn(ctx: Ctx, tr: Trace) -> str:
+        tr.notes.append(note)
+        return REVIEW
+
+    return fn
+
+
+# ---- combinators -------------------------------------------------------------------------
+
+
+def _children(c: Compiler, checks: tuple[Any, ...], path: Path) -> list[CheckFn]:
+    return [compile_check(c, child, (*path, i)) for i, child in enumerate(checks)]
+
+
+def all_of(c: Compiler, chk: AllOf, path: Path) -> CheckFn:
+    fns = _children(c, chk.all_of, (*path, "all_of"))
+
+    def fn(ctx: Ctx, tr: Trace) -> str:
+        return _all([f(ctx, tr) for f in fns])  # every child runs: the trace shows all gaps
+
+    return fn
+
+
+def any_of(c: Compiler, chk: AnyOf, path: Path) -> CheckFn:
+    fns = _children(c, chk.any_of, (*path, "any_of"))
+
+    def fn(ctx: Ctx, tr: Trace) -> str:
+        return _any([f(ctx, tr) for f in fns])
+
+    return fn
+
+
+def none_of(c: Compiler, chk: NoneOf, path: Path) -> CheckFn:
+    fns = _children(c, chk.none_of, (*path, "none_of"))
+
+    def fn(ctx: Ctx, tr: Trace) -> str:
+        return _not(_any([f(ctx, tr) for f in fns]))
+
+    return fn
+
+
+# ---- comparisons ---------------------------------------------------------------------------
+
+_UNIT_WORDS = {
+    Unit.RATIO: "a percentage such as '25%'",
+    Unit.YUAN: "an amount with its unit, such as '50万元' or '5000元'",
+    Unit.COUNT: "a whole number",
+    Unit.DAYS: "a period such as '1 year'",
+    Unit.NUMBER: "a number",
+}
+
+_UNIT_NAMES = {Unit.RATIO: "percent", Unit.YUAN: "yuan", Unit.COUNT: "whole numbers",
+               Unit.DAYS: "days", Unit.NUMBER: "numbers"}
+
+_OPS: dict[str, Callable[[Any, Any], Any]] = {
+    "at_least": operator.ge, "more_than": operator.gt, "at_most": operator.le,
+    "less_than": operator.lt, "equals": operator.eq,
+}
+
+
+def _threshold(c: Compiler, spec: Any, path: Path, m: CompiledMeasure
+               ) -> tuple[Exact | Period | None, str | None]:
+    value, where = c.resolve(spec, path)
+    if value is None:
+        return None, None
+    if m.unit is Unit.DAYS:
+        period = parse_period(value)
+        if period is None:
+            c.problem(where, "a duration is compared with a period",
+                      expected=_UNIT_WORDS[Unit.DAYS], found=repr(value))
+        return period, str(period) if period else None
+    parsed = parse_quantity(value)
+    fits = parsed is not None and (
+        parsed[1] is m.unit
+        or (m.unit is Unit.NUMBER and parsed[1] is not Unit.DAYS)
+        or (m.unit is Unit.COUNT and parsed[1] is Unit.COUNT))
+    if parsed is None or not fits:
+        c.problem(where, f"the threshold does not fit a measure in {_UNIT_NAMES[m.unit]}",
+                  expected=_UNIT_WORDS[m.unit], found=repr(value))
+        return None, None
+    return parsed[0], None
+
+
+def _gap(op: str, v: Exact, t: Exact, unit: Unit) -> Exact:
+    step = Decimal(1) if unit is Unit.COUNT else Decimal(0)
+    if op == "at_least":
+        return sub(t, v)
+    if op == "more_than":
+        return add(sub(t, v), step)
+    if op == "at_most":
+        return sub(v, t)
+    if op == "less_than":
+        return add(sub(v, t), step)
+    d = sub(v, t)
+    return d if d >= 0 else sub(t, v)
+
+
+def _cagr_display(ratio: Exact, years: int) -> Decimal:
+    with localcontext() as ctx:
+        ctx.prec = 28
+        base = ratio if isinstance(ratio, Decimal) else Decimal(ratio.numerator) / ratio.denominator
+        return base ** (Decimal(1) / years) - 1
+
+
+def measure(c: Compiler, chk: Compare, path: Path) -> CheckFn:
+    """``measure`` with exactly one comparator (at_least, more_than, at_most, …)."""
+    given = [op for op in COMPARATORS if getattr(chk, op) is not None]
+    m = compile_measure(c, chk.measure, (*path, "measure"))
+    if len(given) != 1:
+        c.problem(path, "a comparison needs exactly one comparator",
+                  expected=f"one of: {', '.join(COMPARATORS)}",
+                  found=", ".join(given) or "none")
+        return _broken
+    if m is None:
+        return _broken
+    op = given[0]
+    threshold, _text = _threshold(c, getattr(chk, op), (*path, op), m)
+    if threshold is None:
+        return _broken
+    label = chk.label.en if chk.label else m.label
+    mfn, unit, compare = m.fn, m.unit, _OPS[op]
+    if isinstance(threshold, Period):
+        return _duration_compare(mfn, op, threshold, label)
+    t: Exact = threshold
+    if m.cagr_years:
+        # (x_n/x_1)^(1/k) − 1 ≥ t  ⇔  x_n/x_1 ≥ (1+t)^k: exact, no root taken
+        k = m.cagr_years
+        bound = power(add(Decimal(1), t), k)
+
+        def cagr_fn(ctx: Ctx, tr: Trace) -> str:
+            before = len(tr.missing)
+            ratio, years = mfn(ctx, tr)
+            if ratio is None:
+                status = UNKNOWN if len(tr.missing) > before else REVIEW
+                tr.figures.append(Figure(label, None, unit, op, t, status, years=years))
+                return status
+            g = _cagr_display(ratio, k)
+            status = PASS if compare(ratio, bound) else FAIL
+            gap = _gap(op, g, t, unit) if status == FAIL else None
+            tr.figures.append(Figure(label, g, unit, op, t, status, gap, years))
+            return status
+
+        return cagr_fn
+
+    def fn(ctx: Ctx, tr: Trace) -> str:
+        before = len(tr.missing)
+        v, years = mfn(ctx, tr)
+        if v is None:
+            status = UNKNOWN if len(tr.missing) > before else REVIEW
+            tr.figures.append(Figure(label, None, unit, op, t, status, years=years))
+            return status
+        if compare(v, t):
+            tr.figures.append(Figure(label, v, unit, op, t, PASS, None, years))
+            return PASS
+        tr.figures.append(Figure(label, v, unit, op, t, FAIL, _gap(op, v, t, unit), years))
+        return FAIL
+
+    return fn
+
+
+def _duration_compare(mfn: Any, op: str, period: Period, label: str) -> CheckFn:
+    def fn(ctx: Ctx, tr: Trace) -> str:
+        days, _ = mfn(ctx, tr)
+        if days is None:
+            tr.figures.append(Figure(label, None, Unit.DAYS, op, None, UNKNOWN,
+                                     threshold_text=str(period)))
+            return UNKNOWN
+        since = ctx.on - _dt.timedelta(days=int(days))
+        end = period_end(since, period)
+        ok = {"at_least": end <= ctx.on, "more_than": end < ctx.on,
+              "at_most": ctx.on <= end, "less_than": ctx.on < end,
+              "equals": end == ctx.on}[op]
+        status = PASS if ok else FAIL
+        gap = None
+        if not ok and op in ("at_least", "more_than"):
+            gap = Decimal((end - ctx.on).days + (1 if op == "more_than" else 0))
+        shown = f"{int(days)} days (since {since.isoformat()}; {period} ends {end.isoformat()})"
+        tr.figures.append(Figure(label, days, Unit.DAYS, op, None, status, gap,
+                                 shown=shown, threshold_text=str(period)))
+        return status
+
+    return fn
+
+
+def _broken(ctx: Ctx, tr: Trace) -> str:  # pragma: no cover - never runs: compile failed
+    raise AssertionError("a rulebook with problems is never evaluated")
+
+
+def trend(c: Compiler, chk: TrendCheck, path: Path) -> CheckFn:
+    """Whether a yearly series keeps rising (整体持续增长), read as the method says."""
+    info = c.field(chk.trend, (*path, "trend"), ("series",))
+    w = _window(c, chk.window, (*path, "window"))
+    value, where = c.resolve(chk.method, (*path, "method"))
+    if value is not None and value not in TREND_METHODS:
+        c.problem(where, f"unknown trend method {value!r}{did_you_mean(str(value), TREND_METHODS)}",
+                  expected=f"one of: {', '.join(TREND_METHODS)}", found=repr(value))
+        return _broken
+    if info is None or w is None or value is None or info.unit is None:
+        return _broken
+    read, unit, method, name = _series_reader(info), info.unit, str(value), chk.trend
+    label = f"trend of {name}"
+
+    def fn(ctx: Ctx, tr: Trace) -> str:
+        first, last = _years(w, ctx)
+        values = read(ctx, tr, first, last)
+        if values is None:
+            tr.figures.append(Figure(label, None, unit, None, None, UNKNOWN,
+                                     years=(first, last)))
+            return UNKNOWN
+        strict = all(b > a for a, b in pairwise(values))
+        net = values[-1] > values[0]
+        if strict:
+            status = PASS
+        elif method == "strict_increase" or not net:
+            status = FAIL
+        else:
+            status = PASS if method == "net_rise" else REVIEW
+        if status == REVIEW:
+            tr.notes.append(f"{name} rose overall but not every year: an officer must judge "
+                            "whether it is 整体持续增长")
+        tr.figures.append(Figure(label, None, unit, None, None, status,
+                                 years=(first, last), series=values))
+        return status
+
+    return fn
+
+
+# ---- lifecycle facts -----------------------------------------------------------------------
+
+
+def _timeline(ctx: Ctx, tr: Trace) -> Any:
+    """The unit's timeline, built once per evaluation; None (recorded) without events."""
+    if ctx.events is None:
+        tr.missing.append("events")
+        return None
+    if ctx.timeline is None:
+        ctx.timeline = ctx.lifecycle.timeline(ctx.events)
+    return ctx.timeline
+
+
+def _cite_words(cite: Any) -> str:
+    where = f"第{zh_number(cite.article)}条"
+    if cite.item:
+        where += f"第{zh_number(cite.item)}项"
+    return f"{where} 「{cite.text}」"
+
+
+def _need_lifecycle(c: Compiler, path: Path, designation: str) -> None:
+    """Lifecycle checks need a lifecycle section and a designation of this rulebook."""
+    if c.rulebook.lifecycle is None:
+        c.problem(path, "this check reads lifecycle facts, but the rulebook has no "
+                  "'lifecycle' section", expected="a 'lifecycle' section")
+    if designation not in c.rulebook.designations:
+        c.problem(path, f"no designation {designation!r} in this rulebook"
+                  f"{did_you_mean(designation, c.rulebook.designations)}",
+                  expected=f"one of: {', '.join(c.rulebook.designations)}")
+
+
+def holds(c: Compiler, chk: HoldsCheck, path: Path) -> CheckFn:
+    """The applicant holds a designation that is valid on the as-of date."""
+    _need_lifecycle(c, (*path, "holds"), chk.holds)
+    target = chk.holds
+
+    def fn(ctx: Ctx, tr: Trace) -> str:
+        timeline = _timeline(ctx, tr)
+        if timeline is None:
+            return UNKNOWN
+        status_fact = timeline.status(target, ctx.on)
+        if status_fact is None:
+            tr.inputs[f"designation {target}"] = None
+            tr.notes.append(f"no {target} designation in the events")
+            return FAIL
+        tr.inputs[f"designation {target}"] = status_fact.value
+        end = status_fact.end.isoformat() if status_fact.end else "open"
+        tr.notes.append(
+            f"{target}: {status_fact.value} {status_fact.start.isoformat()} – {end}, by "
+            f"lifecycle rule {status_fact.rule_id} ({_cite_words(status_fact.cite)}), "
+            f"from events {', '.join(status_fact.event_ids)}")
+        return PASS if status_fact.value == "valid" else FAIL
+
+    return fn
+
+
+def not_barred(c: Compiler, chk: NotBarredCheck, path: Path) -> CheckFn:
+    """No bar on applying for the designation is in force on the as-of date."""
+    _need_lifecycle(c, (*path, "not_barred"), chk.not_barred)
+    target = chk.not_barred
+
+    def fn(ctx: Ctx, tr: Trace) -> str:
+        timeline = _timeline(ctx, tr)
+        if timeline is None:
+            return UNKNOWN
+        bars = timeline.bars(target, ctx.on)
+        tr.inputs[f"bars on applying for {target}"] = len(bars)
+        for bar in bars:
+            end = bar.end.isoformat() if bar.end else "open"
+            tr.notes.append(f"barred until {end} by lifecycle rule {bar.rule_id} "
+                            f"({_cite_words(bar.cite)}), from events {', '.join(bar.event_ids)}")
+        return FAIL if bars else PASS
+
+    return fn
+
+
+CHECKS: dict[type, Callable[[Compiler, Any, Path], CheckFn]] = {
+    FactCheck: fact, AttestationCheck: attestation, EntityTypeCheck: entity_type,
+    CategoryCheck: category, AllOf: all_of, AnyOf: any_of, NoneOf: none_of, Compare: measure,
+    TrendCheck: trend, HoldsCheck: holds, ReviewCheck: review, NotBarredCheck: not_barred,
+}
+
+
+def compile_check(c: Compiler, chk: Any, path: Path) -> CheckFn:
+    return CHECKS[type(chk)](c, chk, path)
+
+
+__all__ = ["compile_check"]

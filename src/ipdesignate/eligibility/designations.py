@@ -1,0 +1,109 @@
+"""Compile a validated rulebook's designations into closures: parse once, evaluate many.
+
+Everything that can be known without a profile is settled here, and every mistake is
+reported with its position: a field the profile does not have ("did you mean …"), an
+undefined reading, a threshold that does not fit its measure, duplicate ids.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from .._core.errors import Path, did_you_mean
+from ..applicant.profile import entity_types, readable_fields
+from ..decision.trace import ReadingUsed
+from ..rulebook.base import Citation, Text
+from ..rulebook.model import Criterion, Designation, Suspension
+from .checks import compile_check
+from .compiler import CheckFn, Compiler
+
+
+@dataclass(frozen=True)
+class CompiledCriterion:
+    id: str
+    cite: Citation
+    text: Text
+    applies_to: frozenset[str] | None
+    check: CheckFn
+    readings: tuple[ReadingUsed, ...]
+    exemption: Citation | None
+    exemption_check: CheckFn | None
+    relaxation: Citation | None
+    relaxation_check: CheckFn | None
+
+
+@dataclass(frozen=True)
+class CompiledSuspension:
+    id: str
+    cite: Citation
+    text: Text
+    check: CheckFn
+
+
+@dataclass(frozen=True)
+class CompiledDesignation:
+    id: str
+    name: Text
+    profile: str
+    applies_to: frozenset[str]
+    criteria: tuple[CompiledCriterion, ...]
+    suspensions: tuple[CompiledSuspension, ...]
+
+
+def check_interpretations(c: Compiler) -> None:
+    for name, interp in c.rulebook.interpretations.items():
+        if interp.use not in interp.options:
+            c.problem(("interpretations", name, "use"),
+                      f"reading {name!r} uses option {interp.use!r}, which it does not define"
+                      f"{did_you_mean(interp.use, interp.options)}",
+                      expected=f"one of: {', '.join(interp.options)}", found=repr(interp.use))
+
+
+def _criterion(c: Compiler, crit: Criterion, path: Path, kinds: tuple[str, ...]
+               ) -> CompiledCriterion:
+    c.used = {}
+    if crit.applies_to is not None:
+        for i, kind in enumerate(crit.applies_to):
+            if kind not in kinds:
+                c.problem((*path, "applies_to", i), f"unknown entity type {kind!r}"
+                          f"{did_you_mean(kind, kinds)}", expected=f"one of: {', '.join(kinds)}")
+    check = compile_check(c, crit.check, (*path, "check"))
+    ex_check = rx_check = None
+    if crit.exemption is not None:
+        ex_check = compile_check(c, crit.exemption.when, (*path, "exemption", "when"))
+    if crit.relaxation is not None and crit.relaxation.when is not None:
+        rx_check = compile_check(c, crit.relaxation.when, (*path, "relaxation", "when"))
+    return CompiledCriterion(
+        id=crit.id, cite=crit.cite, text=crit.text,
+        applies_to=frozenset(crit.applies_to) if crit.applies_to is not None else None,
+        check=check, readings=tuple(c.used[k] for k in sorted(c.used)),
+        exemption=crit.exemption.cite if crit.exemption else None, exemption_check=ex_check,
+        relaxation=crit.relaxation.cite if crit.relaxation else None, relaxation_check=rx_check,
+    )
+
+
+def _suspension(c: Compiler, s: Suspension, path: Path) -> CompiledSuspension:
+    return CompiledSuspension(s.id, s.cite, s.text, compile_check(c, s.when, (*path, "when")))
+
+
+def compile_designation(c: Compiler, did: str, d: Designation) -> CompiledDesignation:
+    path: Path = ("designations", did)
+    c.kind = d.profile
+    c.fields = readable_fields(d.profile)
+    kinds = entity_types(d.profile)
+    for i, kind in enumerate(d.applies_to):
+        if kind not in kinds:
+            c.problem((*path, "applies_to", i), f"unknown entity type {kind!r}"
+                      f"{did_you_mean(kind, kinds)}", expected=f"one of: {', '.join(kinds)}")
+    seen: dict[str, int] = {}
+    criteria = []
+    for i, crit in enumerate(d.criteria):
+        if crit.id in seen:
+            c.problem((*path, "criteria", i, "id"),
+                      f"duplicate criterion id {crit.id!r} (first at criteria[{seen[crit.id]}])")
+        seen.setdefault(crit.id, i)
+        criteria.append(_criterion(c, crit, (*path, "criteria", i), kinds))
+    suspensions = tuple(_suspension(c, s, (*path, "suspensions", i))
+                        for i, s in enumerate(d.suspensions))
+    return CompiledDesignation(did, d.name, d.profile, frozenset(d.applies_to), tuple(criteria),
+                               suspensions)

@@ -1,0 +1,230 @@
+"""Evaluate a profile against a compiled rulebook: the hot path.
+
+Everything that does not depend on the profile was settled at compile time; this loop
+only reads the profile, compares, and records what it read.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import json
+import threading
+from typing import Any
+
+from .._core.errors import IpdesignateError, Problem, ProfileError, did_you_mean
+from .._core.periods import parse_period, period_end
+from .._version import __version__
+from ..decision.model import (
+    Decision,
+    DesignationRef,
+    RulebookRef,
+    SuspensionResult,
+    build_decision,
+    verdict_of,
+)
+from ..decision.trace import (
+    EXEMPT,
+    FAIL,
+    NOT_APPLICABLE,
+    PASS,
+    REVIEW,
+    UNKNOWN,
+    CriterionResult,
+    Trace,
+    any_of,
+    citation_json,
+)
+from ..rulebook.model import Rulebook
+from .compiler import Ctx
+from .designations import CompiledDesignation
+
+_ENGINE = {"name": "ipdesignate", "version": __version__}
+_STATUSES = ("pass", "fail", "unknown", "review")
+
+
+class TimelineCache:
+    """Timelines of recent event histories, so that evaluating one profile for several
+    designations (or re-evaluating it) runs the rules engine once.
+
+    Rules only fire on events and on what events derive, so the empty history has one
+    timeline for all. Bounded, and safe to share between threads (the engine call itself
+    is serialised inside the lifecycle layer).
+    """
+
+    SIZE = 256
+
+    def __init__(self, compiled: Any) -> None:
+        self.compiled = compiled
+        self._cache: dict[tuple[Any, ...], Any] = {}
+        self._lock = threading.Lock()
+
+    def timeline(self, events: list[Any]) -> Any:
+        # A profile lists events as a set; the lifecycle needs them as a history.
+        history = sorted(events, key=lambda e: e.date)
+        key = tuple((e.id, e.type, e.date, e.designation,
+                     json.dumps(e.details, sort_keys=True, default=str)) for e in history)
+        with self._lock:
+            hit = self._cache.get(key)
+        if hit is not None:
+            return hit
+        result = self.compiled.run(history)
+        with self._lock:
+            if len(self._cache) >= self.SIZE:
+                self._cache.pop(next(iter(self._cache)))
+            self._cache[key] = result
+        return result
+
+
+class CompiledRulebook:
+    """A rulebook compiled once, ready to evaluate many profiles."""
+
+    def __init__(self, model: Rulebook, designations: dict[str, CompiledDesignation],
+                 sha256: str, file: str | None, lifecycle: Any = None) -> None:
+        self.model = model
+        self.designations = designations
+        self.sha256 = sha256
+        self.file = file
+        self.lifecycle = lifecycle
+        self.timelines = TimelineCache(lifecycle) if lifecycle is not None else None
+        eff = model.effective
+        self.effective_from: _dt.date = eff.from_.date
+        self.effective_until: _dt.date | None = eff.until.date if eff.until else None
+        if self.effective_until is None and eff.trial is not None:
+            trial = parse_period(eff.trial)
+            if trial is not None:
+                # 试行一年 from the day it takes effect: 民法典 第二百零一条 counting
+                self.effective_until = period_end(self.effective_from, trial)
+        self.ref = RulebookRef(
+            id=model.id, version=model.version, sha256=sha256, title=model.title,
+            document_number=model.document_number.value, effective_from=self.effective_from,
+            effective_until=self.effective_until, file=file)
+        self.warnings = tuple(self._unconfirmed())
+        self._event_types = frozenset(model.event_types)
+        self._designation_refs = {did: DesignationRef(id=did, name=d.name)
+                                  for did, d in designations.items()}
+        self._suspension_results = {
+            (did, s.id, st): SuspensionResult(id=s.id, status=st, citation=citation_json(s.cite),
+                                              text=s.text)
+            for did, d in designations.items() for s in d.suspensions for st in _STATUSES}
+
+    def _unconfirmed(self) -> list[str]:
+        m = self.model
+        out = []
+        for label, fact in (("issue date", m.issued), ("effective date", m.effective.from_),
+                            ("end date", m.effective.until)):
+            if fact is not None and not fact.confirmed:
+                note = f" ({fact.note})" if fact.note else ""
+                out.append(f"{m.id} {m.version}: the {label} {fact.date.isoformat()} is not "
+                           f"confirmed by the source text{note}")
+        if not m.document_number.confirmed:
+            out.append(f"{m.id} {m.version}: the document number "
+                       f"{m.document_number.value or '(unknown)'} is not confirmed")
+        return out
+
+    def _check_event_types(self, events: list[Any]) -> None:
+        """An event type the rulebook does not declare is a mistake, not something to skip."""
+        bad = [Problem("<profile>", None, None,
+                       f"unknown event type {e.type!r}{did_you_mean(e.type, self._event_types)}",
+                       ("events", i, "type"), "a type declared by the rulebook", repr(e.type))
+               for i, e in enumerate(events) if e.type not in self._event_types]
+        if bad:
+            raise ProfileError(bad)
+
+    @property
+    def id(self) -> str:
+        return self.model.id
+
+    @property
+    def version(self) -> str:
+        return self.model.version
+
+    def in_force(self, on: _dt.date) -> bool:
+        return self.effective_from <= on and (self.effective_until is None
+                                              or on <= self.effective_until)
+
+    def window(self) -> str:
+        until = self.effective_until.isoformat() if self.effective_until else "open"
+        return f"{self.id} {self.version}: {self.effective_from.isoformat()} – {until}"
+
+    def designation(self, designation: str) -> CompiledDesignation:
+        d = self.designations.get(designation)
+        if d is None:
+            raise IpdesignateError(
+                f"{self.id} {self.version} has no designation {designation!r}"
+                f"{did_you_mean(designation, self.designations)}; it has: "
+                f"{', '.join(self.designations)}")
+        return d
+
+    def evaluate(self, profile: Any, designation: str, on: _dt.date | None = None) -> Decision:
+        """Decide whether ``profile`` qualifies for ``designation`` on ``on``.
+
+        ``on`` defaults to the profile's ``application_date``; with neither, it is an
+        error rather than a guess at today's date.
+        """
+        d = self.designation(designation)
+        if profile.kind != d.profile:
+            raise ProfileError([Problem("<profile>", None, None,
+                                        f"{designation} is for a {d.profile} profile",
+                                        ("kind",), d.profile, profile.kind)])
+        if on is None:
+            on = profile.application_date
+            if on is None:
+                raise ProfileError([Problem(
+                    "<profile>", None, None, "no as-of date: give --on DATE or set "
+                    "application_date in the profile", ("application_date",))])
+        entity = profile.entity_type
+        if entity not in d.applies_to:
+            raise ProfileError([Problem(
+                "<profile>", None, None, f"{designation} is open to "
+                f"{', '.join(sorted(d.applies_to))}, not to a {entity}", ("entity_type",),
+                " or ".join(sorted(d.applies_to)), entity)])
+        if profile.events:
+            self._check_event_types(profile.events)
+        ctx = Ctx(profile, on, self.timelines)
+        results: list[CriterionResult] = []
+        statuses: list[str] = []
+        for cc in d.criteria:
+            if cc.applies_to is not None and entity not in cc.applies_to:
+                results.append(CriterionResult(cc.id, NOT_APPLICABLE, cc.cite, cc.text, None,
+                                               cc.readings))
+                continue
+            tr = Trace()
+            status = cc.check(ctx, tr)
+            ex_status = relaxed = None
+            if status != PASS and cc.exemption_check is not None:
+                ex_status = cc.exemption_check(ctx, tr)
+                status = EXEMPT if ex_status == PASS else any_of([status, ex_status])
+            if status == FAIL and cc.relaxation is not None:
+                allowed = cc.relaxation_check(ctx, tr) if cc.relaxation_check else PASS
+                if allowed != FAIL:
+                    status, relaxed = REVIEW, cc.relaxation
+            results.append(CriterionResult(cc.id, status, cc.cite, cc.text, tr, cc.readings,
+                                           cc.exemption, ex_status, relaxed))
+            statuses.append(status)
+        suspensions = []
+        suspended = False
+        warnings = self.warnings
+        for s in d.suspensions:
+            tr = Trace()
+            st = s.check(ctx, tr)
+            suspended = suspended or st == PASS
+            suspensions.append(self._suspension_results[(d.id, s.id, st)])
+            if st == UNKNOWN:
+                warnings = (*warnings, f"whether {s.id} applies is unknown: "
+                            f"{', '.join(tr.missing)} not stated")
+        undeclared = [a for a in profile.attestations if a not in self.model.attestations]
+        if undeclared:
+            warnings = (*warnings, "attestations not used by this rulebook: "
+                        + ", ".join(sorted(undeclared)))
+
+        return build_decision({
+            "engine": _ENGINE,
+            "rulebook": self.ref,
+            "designation": self._designation_refs[d.id],
+            "applicant": {"name": profile.name, "kind": profile.kind, "entity_type": entity},
+            "as_of": on,
+            "verdict": verdict_of(statuses, suspended),
+            "criteria": tuple(results),
+            "suspensions": tuple(suspensions),
+            "warnings": warnings,
+        })

@@ -1,0 +1,361 @@
+"""Measure keywords: each compiles a YAML measure into a function giving a number.
+
+A compiled measure returns ``(value, years)``; ``value`` is None when an input is missing
+(the missing field and year are already recorded in the trace) or when the figure is
+undefined (a note says why).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+from pydantic import TypeAdapter, ValidationError
+
+from .._core.errors import Path, did_you_mean
+from .._core.exact import Exact, Unit, add, div, sub, total
+from .._core.periods import parse_period, within_lookback
+from ..applicant.profile import FieldInfo
+from ..decision.trace import Trace
+from ..rulebook.model import (
+    CountMeasure,
+    DurationMeasure,
+    FieldMeasure,
+    GrowthMeasure,
+    MeanMeasure,
+    Measure,
+    Reading,
+    ShareMeasure,
+    SumMeasure,
+    Window,
+)
+from .compiler import Compiler, Ctx
+
+Years = tuple[int, int] | None
+MeasureFn = Callable[[Ctx, Trace], tuple[Exact | None, Years]]
+
+GROWTH_METHODS = ("mean_of_ratios", "cagr")
+SHARE_METHODS = ("pooled", "mean_of_yearly")
+
+_ONE = Decimal(1)
+_PATHS: dict[tuple[str, int], str] = {}
+
+
+def _path(name: str, year: int) -> str:
+    key = (name, year)
+    p = _PATHS.get(key)
+    if p is None:
+        p = _PATHS[key] = f"yearly[{year}].{name}"
+    return p
+
+
+@dataclass(frozen=True)
+class CompiledMeasure:
+    fn: MeasureFn
+    unit: Unit
+    label: str
+    cagr_years: int = 0  # > 0 when the value is a CAGR base ratio to be compared rooted
+
+
+def _series_reader(info: FieldInfo) -> Callable[[Ctx, Trace, int, int], list[Exact] | None]:
+    name = info.name
+    quotient = info.quotient
+    qpart, qwhole = (quotient.part, quotient.whole) if quotient else ("", "")
+    paths: dict[int, tuple[str, str, str]] = {}
+
+    def read(ctx: Ctx, tr: Trace, first: int, last: int) -> list[Exact] | None:
+        yearly = ctx.profile.yearly
+        inputs = tr.inputs
+        values: list[Exact] = []
+        complete = True
+        for year in range(first, last + 1):
+            rec = yearly.get(year)
+            v = getattr(rec, name) if rec is not None else None
+            known = paths.get(year)
+            if known is None:
+                known = paths[year] = (_path(name, year), _path(qpart, year),
+                                       _path(qwhole, year))
+            if v is None and quotient is not None and rec is not None:
+                part = getattr(rec, qpart)
+                whole = getattr(rec, qwhole)
+                if part is not None and whole:
+                    inputs[known[1]] = part
+                    inputs[known[2]] = whole
+                    v = div(part, whole)
+            path = known[0]
+            inputs[path] = v
+            if v is None:
+                tr.missing.append(path)
+                complete = False
+            elif complete:
+                values.append(v)
+        return values if complete else None
+
+    return read
+
+
+def _window(c: Compiler, spec: Any, path: Path) -> Window | None:
+    value, where = c.resolve(spec, path)
+    if value is None:
+        return None
+    if isinstance(value, Window):
+        return value
+    try:
+        return Window.model_validate(value)
+    except ValidationError as exc:
+        c.problem(where, "not a window of years: " + exc.errors()[0]["msg"],
+                  expected="a mapping like {years: 3, ending: -1}", found=repr(value))
+        return None
+
+
+def _method(c: Compiler, spec: Any, path: Path, allowed: tuple[str, ...]) -> str | None:
+    value, where = c.resolve(spec, path)
+    if value is None:
+        return None
+    if value not in allowed:
+        c.problem(where, f"unknown method {value!r}{did_you_mean(str(value), allowed)}",
+                  expected=f"one of: {', '.join(allowed)}", found=repr(value))
+        return None
+    return str(value)
+
+
+def _years(w: Window, ctx: Ctx) -> tuple[int, int]:
+    last = ctx.year + w.ending
+    return last - w.years + 1, last
+
+
+def _series(c: Compiler, name: str, path: Path) -> FieldInfo | None:
+    return c.field(name, path, ("series",))
+
+
+# ---- keyword functions, named after the YAML keyword ---------------------------------
+
+
+def field(c: Compiler, m: FieldMeasure, path: Path) -> CompiledMeasure | None:
+    info = c.field(m.field, (*path, "field"), ("number",))
+    if info is None or info.unit is None:
+        return None
+    name = m.field
+
+    def fn(ctx: Ctx, tr: Trace) -> tuple[Exact | None, Years]:
+        v = getattr(ctx.profile, name)
+        tr.inputs[name] = v
+        if v is None:
+            tr.missing.append(name)
+            return None, None
+        return v, None
+
+    return CompiledMeasure(fn, info.unit, name)
+
+
+def mean(c: Compiler, m: MeanMeasure, path: Path) -> CompiledMeasure | None:
+    info = _series(c, m.mean, (*path, "mean"))
+    w = _window(c, m.window, (*path, "window"))
+    if info is None or w is None or info.unit is None:
+        return None
+    read = _series_reader(info)
+    n = w.years
+
+    def fn(ctx: Ctx, tr: Trace) -> tuple[Exact | None, Years]:
+        first, last = _years(w, ctx)
+        values = read(ctx, tr, first, last)
+        if values is None:
+            return None, (first, last)
+        return div(total(values), n), (first, last)
+
+    return CompiledMeasure(fn, info.unit, f"mean {m.mean}")
+
+
+def sum(c: Compiler, m: SumMeasure, path: Path) -> CompiledMeasure | None:
+    names = (m.sum,) if isinstance(m.sum, str) else m.sum
+    infos = [_series(c, n, (*path, "sum")) for n in names]
+    w = _window(c, m.window, (*path, "window"))
+    if w is None or any(i is None for i in infos):
+        return None
+    units = {i.unit for i in infos if i is not None}
+    if len(units) != 1:
+        c.problem((*path, "sum"), "cannot add figures measured in different units",
+                  found=", ".join(sorted(str(u) for u in units)))
+        return None
+    readers = [_series_reader(i) for i in infos if i is not None]
+
+    def fn(ctx: Ctx, tr: Trace) -> tuple[Exact | None, Years]:
+        first, last = _years(w, ctx)
+        acc: Exact | None = 0
+        for read in readers:
+            values = read(ctx, tr, first, last)
+            if values is None:
+                acc = None
+            elif acc is not None:
+                acc = add(acc, total(values))
+        return acc, (first, last)
+
+    return CompiledMeasure(fn, units.pop() or Unit.NUMBER, "sum of " + " + ".join(names))
+
+
+def share(c: Compiler, m: ShareMeasure, path: Path) -> CompiledMeasure | None:
+    label = f"share {m.share.part}/{m.share.whole}"
+    if m.window is None:
+        part = c.field(m.share.part, (*path, "share", "part"), ("number",))
+        whole = c.field(m.share.whole, (*path, "share", "whole"), ("number",))
+        if part is None or whole is None:
+            return None
+        pf, wf = m.share.part, m.share.whole
+
+        def scalar(ctx: Ctx, tr: Trace) -> tuple[Exact | None, Years]:
+            p, q = getattr(ctx.profile, pf), getattr(ctx.profile, wf)
+            tr.inputs[pf] = p
+            tr.inputs[wf] = q
+            for name, v in ((pf, p), (wf, q)):
+                if v is None:
+                    tr.missing.append(name)
+            if p is None or q is None:
+                return None, None
+            if q == 0:
+                tr.notes.append(f"{wf} is 0, so the share is undefined")
+                return None, None
+            return div(p, q), None
+
+        return CompiledMeasure(scalar, Unit.RATIO, label)
+    spart = _series(c, m.share.part, (*path, "share", "part"))
+    swhole = _series(c, m.share.whole, (*path, "share", "whole"))
+    w = _window(c, m.window, (*path, "window"))
+    method = _method(c, m.method or "pooled", (*path, "method"), SHARE_METHODS)
+    if spart is None or swhole is None or w is None or method is None:
+        return None
+    read_p, read_w = _series_reader(spart), _series_reader(swhole)
+    pooled = method == "pooled"
+    n = Decimal(w.years)
+    wname = m.share.whole
+
+    def fn(ctx: Ctx, tr: Trace) -> tuple[Exact | None, Years]:
+        first, last = _years(w, ctx)
+        ps, ws = read_p(ctx, tr, first, last), read_w(ctx, tr, first, last)
+        if ps is None or ws is None:
+            return None, (first, last)
+        if pooled:
+            whole = total(ws)
+            if whole == 0:
+                tr.notes.append(f"{wname} is 0 in every year, so the share is undefined")
+                return None, (first, last)
+            return div(total(ps), whole), (first, last)
+        if any(x == 0 for x in ws):
+            tr.notes.append(f"{wname} is 0 in a year, so a yearly share is undefined")
+            return None, (first, last)
+        return div(total([div(p, q) for p, q in zip(ps, ws, strict=True)]), n), (first, last)
+
+    return CompiledMeasure(fn, Unit.RATIO, f"{label} ({method})")
+
+
+def growth(c: Compiler, m: GrowthMeasure, path: Path) -> CompiledMeasure | None:
+    info = _series(c, m.growth, (*path, "growth"))
+    w = _window(c, m.window, (*path, "window"))
+    method = _method(c, m.method, (*path, "method"), GROWTH_METHODS)
+    if info is None or w is None or method is None:
+        return None
+    if w.years < 2:
+        c.problem((*path, "window"), "growth needs a window of at least 2 years",
+                  found=f"{w.years} year")
+        return None
+    read = _series_reader(info)
+    steps = w.years - 1
+    n_steps = Decimal(steps)
+    name = m.growth
+
+    def fn(ctx: Ctx, tr: Trace) -> tuple[Exact | None, Years]:
+        first, last = _years(w, ctx)
+        values = read(ctx, tr, first, last)
+        if values is None:
+            return None, (first, last)
+        if any(v == 0 for v in (values if method == "mean_of_ratios" else values[:1])):
+            tr.notes.append(f"{name} is 0 in a base year, so growth is undefined")
+            return None, (first, last)
+        if method == "cagr":
+            return div(values[-1], values[0]), (first, last)
+        ratios = [div(values[i + 1], values[i]) for i in range(steps)]
+        return sub(div(total(ratios), n_steps), _ONE), (first, last)
+
+    return CompiledMeasure(fn, Unit.RATIO, f"{'CAGR' if method == 'cagr' else 'mean growth'} "
+                           f"of {name}", cagr_years=steps if method == "cagr" else 0)
+
+
+def count(c: Compiler, m: CountMeasure, path: Path) -> CompiledMeasure | None:
+    types_, where = c.resolve(m.count, (*path, "count"))
+    if types_ is None:
+        return None
+    if isinstance(types_, str) or not isinstance(types_, (list, tuple)):
+        c.problem(where, "not a list of event types", expected="a list like [type_a, type_b]",
+                  found=repr(types_))
+        return None
+    for i, kind in enumerate(types_):
+        if kind not in c.rulebook.event_types:
+            c.problem((*where, i), f"unknown event type {kind!r}"
+                      f"{did_you_mean(kind, c.rulebook.event_types)}",
+                      expected="a type declared under 'event_types'", found=repr(kind))
+    value, where = c.resolve(m.within, (*path, "within"))
+    period = parse_period(value) if value is not None else None
+    if period is None:
+        if value is not None:
+            c.problem(where, "not a period", expected="a period like '3 years'",
+                      found=repr(value))
+        return None
+    kinds = frozenset(types_)
+    key = f"events within {period} ({', '.join(sorted(kinds))})"
+
+    def fn(ctx: Ctx, tr: Trace) -> tuple[Exact | None, Years]:
+        events = ctx.events
+        if events is None:
+            tr.missing.append("events")
+            return None, None
+        hits = [e for e in events if e.type in kinds and within_lookback(e.date, ctx.on, period)]
+        tr.inputs[key] = [f"{e.id} {e.type} {e.date.isoformat()}" for e in hits]
+        return len(hits), None
+
+    label = f"events ({', '.join(types_)}) within {period} before the as-of date"
+    return CompiledMeasure(fn, Unit.COUNT, label)
+
+
+def duration(c: Compiler, m: DurationMeasure, path: Path) -> CompiledMeasure | None:
+    info = c.field(m.duration, (*path, "duration"), ("date",))
+    if info is None:
+        return None
+    name = m.duration
+
+    def fn(ctx: Ctx, tr: Trace) -> tuple[Exact | None, Years]:
+        since = getattr(ctx.profile, name)
+        tr.inputs[name] = since.isoformat() if since is not None else None
+        if since is None:
+            tr.missing.append(name)
+            return None, None
+        return (ctx.on - since).days, None
+
+    return CompiledMeasure(fn, Unit.DAYS, f"time since {name}")
+
+
+MEASURES: dict[type, Callable[[Compiler, Any, Path], CompiledMeasure | None]] = {
+    FieldMeasure: field, MeanMeasure: mean, SumMeasure: sum, ShareMeasure: share,
+    GrowthMeasure: growth, CountMeasure: count, DurationMeasure: duration,
+}
+
+
+def compile_measure(c: Compiler, m: Any, path: Path) -> CompiledMeasure | None:
+    if isinstance(m, Reading):  # a reading may supply the whole measure
+        value, where = c.resolve(m, path)
+        if value is None:
+            return None
+        try:
+            m = _MEASURE.validate_python(value)
+        except ValidationError as exc:
+            c.problem(where, "the reading's value is not a measure: " + exc.errors()[0]["msg"],
+                      expected="a measure such as {field: ...} or {mean: ..., window: ...}")
+            return None
+        if isinstance(m, Reading):
+            c.problem(where, "a reading cannot point to another reading")
+            return None
+        path = where
+    return MEASURES[type(m)](c, m, path)
+
+
+_MEASURE: TypeAdapter[Any] = TypeAdapter(Measure)

@@ -1,0 +1,101 @@
+"""Load a rulebook file: YAML → validated model → compiled designations and lifecycle.
+
+All problems of a file are collected and raised together, each with file:line:column.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path as FsPath
+from typing import Any
+
+from .._core.errors import LifecycleError, Path, Problem, RulebookError
+from .._core.validate import validate
+from .._core.yaml import Located, load_bytes
+from ..eligibility.compiler import Compiler
+from ..eligibility.designations import check_interpretations, compile_designation
+from ..eligibility.evaluate import CompiledRulebook
+from ..lifecycle.engine import compile_lifecycle
+from ..rulebook.model import Rulebook
+from ..rulebook.sourcetext import SourceText
+from ..testing.cases import check_cases
+
+
+def _citations(node: Any, path: Path) -> list[tuple[Path, dict[str, Any]]]:
+    found: list[tuple[Path, dict[str, Any]]] = []
+    if isinstance(node, dict):
+        for key, value in node.items():
+            if key == "cite" and isinstance(value, dict):
+                found.append(((*path, key), value))
+            else:
+                found.extend(_citations(value, (*path, key)))
+    elif isinstance(node, list):
+        for i, value in enumerate(node):
+            found.extend(_citations(value, (*path, i)))
+    return found
+
+
+def _check_quotes(located: Located, rulebook: Rulebook, base: FsPath | None,
+                  problems: list[Problem]) -> SourceText | None:
+    if base is None:
+        return None
+    source_path = base / rulebook.source.file
+    try:
+        source = SourceText(source_path.read_text(encoding="utf-8"))
+    except OSError as exc:
+        problems.append(located.problem(("source", "file"), "cannot read the source text: "
+                                        f"{exc.strerror or exc}", found=str(source_path)))
+        return None
+    for path, cite in _citations(located.data, ()):
+        article, text = cite.get("article"), cite.get("text")
+        if isinstance(article, int) and isinstance(text, str):
+            why = source.find(article, text)
+            if why is not None:
+                problems.append(located.problem((*path, "text"), f"citation not in the source "
+                                                f"text: {why}", found=repr(text)))
+    return source
+
+
+def compile_rulebook(located: Located, raw: bytes, file: FsPath | None,
+                     problems: list[Problem] | None = None) -> CompiledRulebook:
+    """Validate and compile a loaded document; raise RulebookError with every problem."""
+    problems = problems if problems is not None else []
+    model = validate(Rulebook, located, problems)
+    if model is None:
+        raise RulebookError(problems)
+    compiler = Compiler(model, located, located.file)
+    check_interpretations(compiler)
+    designations = {did: compile_designation(compiler, did, d)
+                    for did, d in model.designations.items()}
+    problems.extend(compiler.problems)
+    _check_quotes(located, model, file.parent if file else None, problems)
+    check_cases(located, model, problems)
+    lifecycle = None
+    if model.lifecycle is not None:
+        lifecycle = _compile_lifecycle(model, located, problems)
+    if problems:
+        raise RulebookError(problems)
+    return CompiledRulebook(model, designations, hashlib.sha256(raw).hexdigest(),
+                            str(file) if file else None, lifecycle)
+
+
+def _compile_lifecycle(model: Rulebook, located: Located, problems: list[Problem]) -> Any:
+    try:
+        return compile_lifecycle(model, problems, located=located)
+    except LifecycleError:
+        return None  # its problems, located, are already in ``problems``
+
+
+def load_rulebook(path: str | FsPath) -> CompiledRulebook:
+    """Load, validate and compile one rulebook file. Raises RulebookError."""
+    file = FsPath(path)
+    problems: list[Problem] = []
+    try:
+        raw = file.read_bytes()
+    except OSError as exc:
+        raise RulebookError([Problem(str(path), None, None,
+                                     f"cannot read file: {exc.strerror or exc}")]) from None
+    located = load_bytes(raw, str(path), problems)
+    if located is None:
+        raise RulebookError(problems)
+    return compile_rulebook(located, raw, file, problems)

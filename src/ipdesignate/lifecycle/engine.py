@@ -1,0 +1,801 @@
+"""Compile a rulebook's lifecycle section to durable_rules and run one unit's events.
+
+The rules live in the rulebook; this module only knows the *language*: it turns each
+lifecycle rule into a durable_rules rule in the engine's JSON form and runs the unit's
+dated events through it with a logical clock.
+
+How a run works
+---------------
+- The agenda holds the unit's events and "ticks" (the day after a due date), ordered by
+  day; ticks first on a day, then events in the listed order. Nothing reads the wall
+  clock, so the same events always give the same timeline, for any date asked about.
+- Each event or tick is asserted as a transient fact and retracted after its cascade, so
+  a rule only ever sees it at its own logical time (no late joins when facts change).
+- Each derived fact is asserted as a persistent fact (what ``requires``/``unless`` join
+  with) plus a transient announcement (what ``on: {fact: …}`` rules react to).
+- Actions compute dates with ``_periods`` and assert what they derive back into the
+  session, so rules chain inside the engine (Rete forward chaining).
+
+durable_rules hazards and what we do about them (each has a test)
+-----------------------------------------------------------------
+- ``Host()`` starts timer/dispatch threads and the C core has no locks: we use a host
+  whose ``_run`` starts nothing, and every call into the engine holds ``_ENGINE_LOCK``.
+- An exception in an action is stored in the session state, not raised: every action is
+  wrapped to remember its rule id, and after every engine call we check both.
+- More than 1,024 live sessions raise MemoryError: each run has its own session id and
+  deletes its state at the end, whatever happened.
+- A two-argument action is silently run asynchronously: every action takes one argument.
+- Facts are identified by content: every event, tick and fact carries a unique id.
+- Asserting a fact no rule matches raises MessageNotHandledException: caught; such a fact
+  is not in working memory, which the end-of-run check knows.
+- Batch calls (``assert_facts``) lost results in our measurement: we never use them, and
+  at the end of a run we compare the engine's facts with the ones we derived.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as _dt
+import heapq
+import itertools
+import threading
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+from durable import engine as _durable
+
+from .._core.errors import EventsError, LifecycleError, Path, Problem
+from .._core.periods import parse_period, period_end
+from .._core.yaml import Located
+from ..applicant.events import Event, check_history
+from ..rulebook.lifecycle_model import (
+    BarOut,
+    Derive,
+    Due,
+    EventMatch,
+    EventType,
+    Lifecycle,
+    LifecycleRule,
+    ObligationOut,
+    OnDeadline,
+    OnFact,
+    PeriodOut,
+    Requirement,
+    StatusOut,
+    derived_kind,
+    derived_name,
+)
+from ..rulebook.model import Rulebook
+from .timeline import DerivedFact, FactKind, Timeline
+
+# One lock for every session of every compiled lifecycle: the C core keeps global tables.
+_ENGINE_LOCK = threading.Lock()
+_RULESET_NUMBERS = itertools.count(1)
+_END_OPEN = _dt.date.max.toordinal()
+_DEADLINE_KINDS = ("obligation", "period")
+_OPEN_RULE = "ipdesignate#open"
+
+
+def _opened(c: Any) -> None:
+    """The no-op action every session runs first (see ``_definition``)."""
+
+
+class _QuietHost(_durable.Host):  # type: ignore[misc]
+    """A durable_rules host that starts no timer or dispatch threads."""
+
+    def _run(self) -> None:
+        # Host._run starts two threading.Timer loops that dispatch actions and timers in
+        # the background; we run everything synchronously under our own lock instead.
+        return None
+
+
+# ---- the compiled form ---------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _Action:
+    """What one durable_rules rule does when it fires."""
+
+    name: str  # the durable_rules rule name
+    rule: LifecycleRule
+    role: Literal["derive", "close", "after"]
+    n_requires: int = 0
+    deadline: bool = False  # the trigger is a tick ("t") joined with the fact ("m")
+    item: Derive | None = None  # for close/after: the item that made the fact
+
+
+@dataclass(frozen=True)
+class LifecycleSource:
+    """What compiling needs: the section, its event types and the rulebook's dates."""
+
+    name: str
+    event_types: Mapping[str, EventType]
+    lifecycle: Lifecycle | None
+    designations: frozenset[str] | None = None
+    effective: _dt.date | None = None
+    located: Located | None = None
+    file: str = "<rulebook>"
+
+
+def source_of(rulebook: Rulebook, located: Located | None = None) -> LifecycleSource:
+    return LifecycleSource(
+        name=f"{rulebook.id}@{rulebook.version}",
+        event_types=rulebook.event_types,
+        lifecycle=rulebook.lifecycle,
+        designations=frozenset(rulebook.designations),
+        effective=rulebook.effective.from_.date,
+        located=located,
+        file=located.file if located is not None else "<rulebook>",
+    )
+
+
+def compile_lifecycle(
+    rulebook: Rulebook,
+    problems: list[Problem] | None = None,
+    *,
+    located: Located | None = None,
+) -> CompiledLifecycle:
+    """Compile ``rulebook``'s lifecycle section once; reuse the result for every unit.
+
+    Problems in the section are appended to ``problems`` (located when ``located`` is the
+    loaded rulebook file) and then raised as one ``LifecycleError``.
+    """
+    return compile_source(source_of(rulebook, located), problems)
+
+
+def compile_source(source: LifecycleSource,
+                   problems: list[Problem] | None = None) -> CompiledLifecycle:
+    found: list[Problem] = []
+    _Checker(source, found).check()
+    if found:
+        if problems is not None:
+            problems.extend(found)
+        raise LifecycleError("the lifecycle section is not valid:\n"
+                             + "\n".join(str(p) for p in sorted(found, key=Problem.sort_key)))
+    return CompiledLifecycle(source)
+
+
+class _Checker:
+    """Cross-references the section: names used must be declared or derived somewhere."""
+
+    def __init__(self, source: LifecycleSource, problems: list[Problem]) -> None:
+        self.s = source
+        self.problems = problems
+        self.rule_ids: set[str] = set()
+
+    def problem(self, path: Path, message: str, *, expected: str | None = None,
+                found: str | None = None) -> None:
+        if self.s.located is not None:
+            self.problems.append(self.s.located.problem(path, message, expected=expected,
+                                                        found=found))
+        else:
+            self.problems.append(Problem(self.s.file, None, None, message, path, expected,
+                                         found))
+
+    def check(self) -> None:
+        for name, etype in self.s.event_types.items():
+            for i, other in enumerate(etype.after):
+                if other not in self.s.event_types:
+                    self.problem(("event_types", name, "after", i),
+                                 f"unknown event type {other!r}",
+                                 expected="a type declared under event_types", found=other)
+        if self.s.lifecycle is None:
+            return
+        rules = self.s.lifecycle.rules
+        self.rule_ids = {r.id for r in rules}
+        kinds: dict[str, tuple[str, Path]] = {}
+        seen: dict[str, int] = {}
+        for i, rule in enumerate(rules):
+            at: Path = ("lifecycle", "rules", i)
+            if rule.id in seen:
+                self.problem((*at, "id"), f"rule id {rule.id!r} is used twice",
+                             expected="a unique id", found=f"also rule {seen[rule.id] + 1}")
+            seen.setdefault(rule.id, i)
+            for j, item in enumerate(rule.then):
+                names = [(derived_name(item), derived_kind(item))]
+                if isinstance(item, StatusOut) and item.after is not None:
+                    names.append((item.after, "status"))
+                for name, kind in names:
+                    before = kinds.setdefault(name, (kind, (*at, "then", j)))
+                    if before[0] != kind:
+                        self.problem((*at, "then", j), f"{name!r} is derived as a {kind} here "
+                                     f"but as a {before[0]} elsewhere",
+                                     expected="one kind per name", found=kind)
+        for i, rule in enumerate(rules):
+            self.check_rule(("lifecycle", "rules", i), rule, kinds)
+
+    def check_rule(self, at: Path, rule: LifecycleRule,
+                   kinds: Mapping[str, tuple[str, Path]]) -> None:
+        on = rule.on
+        if isinstance(on, EventMatch):
+            self.check_match((*at, "on"), on)
+        elif isinstance(on, OnFact):
+            if on.fact not in kinds:
+                self.problem((*at, "on", "fact"), f"no rule derives {on.fact!r}",
+                             expected="a name some rule's 'then' derives", found=on.fact)
+            elif on.by is not None and on.by not in self.rule_ids:
+                self.problem((*at, "on", "by"), f"unknown rule {on.by!r}",
+                             expected="the id of a rule in this section", found=on.by)
+        elif isinstance(on, OnDeadline):
+            kind = kinds.get(on.deadline_passed, (None,))[0]
+            if kind not in _DEADLINE_KINDS:
+                self.problem((*at, "on", "deadline_passed"),
+                             f"{on.deadline_passed!r} is not an obligation or period any rule "
+                             "derives", expected="the name of a derived obligation or period",
+                             found=on.deadline_passed if kind is None else f"a {kind}")
+        for key in ("requires", "unless"):
+            reqs: tuple[Requirement, ...] = getattr(rule, key)
+            for j, req in enumerate(reqs):
+                if req.fact not in kinds:
+                    self.problem((*at, key, j, "fact"), f"no rule derives {req.fact!r}",
+                                 expected="a name some rule's 'then' derives", found=req.fact)
+        for j, item in enumerate(rule.then):
+            here: Path = (*at, "then", j)
+            if isinstance(item, ObligationOut):
+                self.check_match((*here, "met_by"), item.met_by)
+            elif isinstance(item, PeriodOut) and item.closed_by is not None:
+                self.check_match((*here, "closed_by"), item.closed_by)
+            elif isinstance(item, BarOut) and item.designations and self.s.designations:
+                for k, d in enumerate(item.designations):
+                    if d not in self.s.designations:
+                        self.problem((*here, "designations", k), f"unknown designation {d!r}",
+                                     expected="one of " + ", ".join(sorted(self.s.designations)),
+                                     found=d)
+
+    def check_match(self, at: Path, match: EventMatch) -> None:
+        for k, etype_name in enumerate(match.types()):
+            where: Path = (*at, "event") if isinstance(match.event, str) else (*at, "event", k)
+            if etype_name not in self.s.event_types:
+                self.problem(where, f"unknown event type {etype_name!r}",
+                             expected="a type declared under event_types", found=etype_name)
+                continue
+            etype = self.s.event_types[etype_name]
+            for key, want in match.where.items():
+                if key == "designation":
+                    continue
+                spec = etype.fields.get(key)
+                if spec is None:
+                    self.problem((*at, "where", key), f"event type {etype_name!r} has no "
+                                 f"detail {key!r}", expected="one of "
+                                 + (", ".join(etype.fields) or "(no details)"), found=key)
+                    continue
+                values = want if isinstance(want, tuple) else (want,)
+                if spec.choice is not None:
+                    for v in values:
+                        if v not in spec.choice:
+                            self.problem((*at, "where", key), f"{v!r} is not a value of "
+                                         f"detail {key!r}", expected="one of "
+                                         + ", ".join(spec.choice), found=str(v))
+
+
+# ---- patterns in durable_rules' JSON form --------------------------------------------------
+
+
+def _any_of(attr: str, values: Iterable[object]) -> dict[str, Any]:
+    terms = [{attr: v} for v in values]
+    return terms[0] if len(terms) == 1 else {"$or": terms}
+
+
+def _event_pattern(match: EventMatch) -> list[dict[str, Any]]:
+    terms: list[dict[str, Any]] = [{"kind": "event"}, _any_of("type", match.types())]
+    for key, want in match.where.items():
+        attr = "designation" if key == "designation" else "f_" + key
+        terms.append(_any_of(attr, want if isinstance(want, tuple) else (want,)))
+    if match.in_quarter:
+        terms.append(_any_of("quarter", match.in_quarter))
+    return terms
+
+
+def _requirement(req: Requirement, day_from: str) -> dict[str, Any]:
+    terms: list[dict[str, Any]] = [
+        {"kind": "fact"}, {"name": req.fact}, {"$lte": {"start": {day_from: "day"}}},
+    ]
+    if req.current:
+        terms += [{"$gte": {"end": {day_from: "day"}}}, {"open": 1}]
+    if req.same_designation:
+        terms.append({"designation": {"m": "designation"}})
+    return {"$and": terms}
+
+
+def _deadline_pattern(name: str, rule_id: str | None) -> list[dict[str, Any]]:
+    tick: list[dict[str, Any]] = [{"kind": "tick"}, {"name": name}]
+    if rule_id is not None:
+        tick.append({"rule": rule_id})
+    return [
+        {"t": {"$and": tick}},
+        {"m": {"$and": [{"kind": "fact"}, {"ref": {"t": "ref"}}, {"open": 1}]}},
+    ]
+
+
+# ---- one run -------------------------------------------------------------------------------
+
+
+@dataclass
+class _Fact:
+    id: str
+    kind: FactKind
+    name: str
+    designation: str | None
+    start: _dt.date
+    rule: LifecycleRule
+    event_ids: tuple[str, ...]
+    fact_ids: tuple[str, ...]
+    end: _dt.date | None = None
+    due: _dt.date | None = None
+    closed: _dt.date | None = None
+    closed_by: str | None = None
+    superseded_by: str | None = None
+    missing: str | None = None
+    engine: dict[str, Any] = field(default_factory=dict)
+    in_engine: bool = False
+    after: StatusOut | None = None
+
+    def public(self) -> DerivedFact:
+        return DerivedFact(
+            id=self.id, kind=self.kind, name=self.name, designation=self.designation,
+            start=self.start, end=self.end, due=self.due, closed=self.closed,
+            closed_by=self.closed_by, superseded_by=self.superseded_by, missing=self.missing,
+            rule_id=self.rule.id, cite=self.rule.cite, text=self.rule.text,
+            event_ids=self.event_ids, fact_ids=self.fact_ids,
+        )
+
+
+def _sorted_ids(ids: Iterable[str], order: Mapping[str, int]) -> tuple[str, ...]:
+    return tuple(sorted(set(ids), key=lambda i: (order.get(i, len(order)), i)))
+
+
+class _Run:
+    """The state of one unit's run: derived facts, agenda, and the first error."""
+
+    def __init__(self, compiled: CompiledLifecycle, sid: str, events: Sequence[Event]) -> None:
+        self.compiled = compiled
+        self.sid = sid
+        self.facts: dict[str, _Fact] = {}
+        self.order = {e.id: i for i, e in enumerate(events)}
+        self.fired: set[tuple[str, ...]] = set()
+        self.used: set[str] = set()
+        self.agenda: list[tuple[int, int, int, dict[str, Any]]] = []
+        self.seq = itertools.count()
+        self.transient: list[dict[str, Any]] = []
+        self.error: tuple[str, BaseException] | None = None
+        self.ticks = 0
+
+    # -- engine calls (made inside actions, so the lock is already held) --
+
+    def _assert(self, c: Any, fact: dict[str, Any]) -> bool:
+        try:
+            c.assert_fact(fact)
+        except _durable.MessageNotHandledException:
+            return False  # no rule looks at it: it is not in working memory
+        return True
+
+    def _retract(self, c: Any, fact: dict[str, Any]) -> None:
+        with contextlib.suppress(_durable.MessageNotHandledException):
+            c.retract_fact(fact)
+
+    # -- what actions do --
+
+    def fire(self, action: _Action, c: Any) -> None:
+        m: dict[str, Any] = c.m._d
+        t: dict[str, Any] | None = c.t._d if action.deadline else None
+        reqs: list[dict[str, Any]] = [getattr(c, f"r{i}")._d for i in range(action.n_requires)]
+        key = (action.name, m["id"], m.get("fact", ""), t["id"] if t else "",
+               *(r["id"] for r in reqs))
+        ref: str = m["ref"]
+        if key in self.fired:
+            return  # the same match again (a fact re-asserted after it changed)
+        self.fired.add(key)
+        day = _dt.date.fromordinal(t["day"] if t is not None else m["day"])
+        if action.role == "close":
+            self.close(c, action, fact_id=m["fact"], event_id=ref, day=day)
+            return
+        designation: str | None = m["designation"] or None
+        event_ids: set[str] = set()
+        fact_ids: list[str] = []
+        if m["kind"] == "event":
+            event_ids.add(ref)
+            self.used.add(ref)
+        else:
+            fact_ids.append(ref)
+        fact_ids += [r["ref"] for r in reqs]
+        for fid in fact_ids:
+            event_ids.update(self.facts[fid].event_ids)
+        evs = _sorted_ids(event_ids, self.order)
+        if action.role == "after":
+            source = self.facts[ref]
+            assert source.after is not None and source.after.after is not None
+            self.derive_status(c, action.rule, source.after.after, None, day, designation,
+                               evs, (ref,))
+            return
+        for item in action.rule.then:
+            self.derive(c, action.rule, item, day, designation, evs, tuple(fact_ids))
+
+    def new_fact(self, rule: LifecycleRule, kind: FactKind, name: str,
+                 designation: str | None, start: _dt.date, event_ids: tuple[str, ...],
+                 fact_ids: tuple[str, ...]) -> _Fact:
+        fid = f"f{len(self.facts) + 1}"
+        fact = _Fact(fid, kind, name, designation, start, rule, event_ids, fact_ids)
+        self.facts[fid] = fact
+        return fact
+
+    def derive(self, c: Any, rule: LifecycleRule, item: Derive, day: _dt.date,
+               designation: str | None, event_ids: tuple[str, ...],
+               fact_ids: tuple[str, ...]) -> None:
+        if isinstance(item, StatusOut):
+            self.derive_status(c, rule, item.status, item, day, designation, event_ids,
+                               fact_ids)
+            return
+        if isinstance(item, BarOut):
+            period = parse_period(item.lasts)
+            assert period is not None  # checked by the model
+            for target in item.designations or (designation,):
+                fact = self.new_fact(rule, "bar", item.bar, target, day, event_ids, fact_ids)
+                fact.end = period_end(day, period)
+                self.publish(c, fact)
+            return
+        kind: FactKind = derived_kind(item)  # type: ignore[assignment]
+        fact = self.new_fact(rule, kind, derived_name(item), designation, day, event_ids,
+                             fact_ids)
+        if isinstance(item, ObligationOut | PeriodOut):
+            due_spec = item.due if isinstance(item, ObligationOut) else item.lasts
+            fact.due, fact.missing = self.compiled.due(due_spec, day)
+            if isinstance(item, PeriodOut):
+                fact.end = fact.due
+        self.publish(c, fact)
+
+    def derive_status(self, c: Any, rule: LifecycleRule, value: str, item: StatusOut | None,
+                      day: _dt.date, designation: str | None, event_ids: tuple[str, ...],
+                      fact_ids: tuple[str, ...]) -> None:
+        fact = self.new_fact(rule, "status", value, designation, day, event_ids, fact_ids)
+        if item is not None and item.lasts is not None:
+            period = parse_period(item.lasts)
+            assert period is not None
+            fact.end = period_end(day, period)
+            if item.after is not None:
+                fact.after = item
+        # A new status replaces the one before it from its first day on.
+        for old in list(self.facts.values()):
+            if (old is fact or old.kind != "status" or old.designation != designation
+                    or old.superseded_by is not None
+                    or (old.end is not None and old.end < day)):
+                continue
+            old.end = day - _dt.timedelta(days=1)
+            old.superseded_by = fact.id
+            self.update(c, old)
+        self.publish(c, fact)
+
+    def close(self, c: Any, action: _Action, *, fact_id: str, event_id: str,
+              day: _dt.date) -> None:
+        fact = self.facts[fact_id]
+        if fact.closed is not None:
+            return
+        self.used.add(event_id)
+        fact.closed = day
+        fact.closed_by = event_id
+        fact.end = day if fact.end is None else min(fact.end, day)
+        self.update(c, fact)
+
+    # -- keeping working memory in step with our records --
+
+    def _engine_dict(self, fact: _Fact) -> dict[str, Any]:
+        open_ = fact.closed is None and fact.superseded_by is None
+        return {
+            "sid": self.sid, "id": "fact:" + fact.id, "ref": fact.id, "kind": "fact",
+            "cat": fact.kind,
+            "name": fact.name, "rule": fact.rule.id, "designation": fact.designation or "",
+            "start": fact.start.toordinal(), "day": fact.start.toordinal(),
+            "end": fact.end.toordinal() if fact.end is not None else _END_OPEN,
+            "open": 1 if open_ else 0,
+        }
+
+    def publish(self, c: Any, fact: _Fact) -> None:
+        fact.engine = self._engine_dict(fact)
+        fact.in_engine = self._assert(c, fact.engine)
+        # durable_rules identifies a fact by its "id" when it has one (not by content):
+        # the announcement needs its own id or it is refused as already observed.
+        announce = {**fact.engine, "kind": "derived", "id": "new:" + fact.id}
+        if self._assert(c, announce):
+            self.transient.append(announce)
+        tick_day: _dt.date | None = None
+        if fact.kind in _DEADLINE_KINDS and fact.due is not None:
+            tick_day = fact.due + _dt.timedelta(days=1)
+        elif fact.after is not None and fact.end is not None:
+            tick_day = fact.end + _dt.timedelta(days=1)
+        if tick_day is not None:
+            self.schedule_tick(fact, tick_day)
+
+    def update(self, c: Any, fact: _Fact) -> None:
+        if fact.in_engine:
+            self._retract(c, fact.engine)
+        fact.engine = self._engine_dict(fact)
+        fact.in_engine = self._assert(c, fact.engine)
+
+    def schedule_tick(self, fact: _Fact, day: _dt.date) -> None:
+        self.ticks += 1
+        tick = {"sid": self.sid, "id": f"tick:{self.ticks}", "kind": "tick", "name": fact.name,
+                "rule": fact.rule.id, "fact": "fact:" + fact.id, "ref": fact.id,
+                "day": day.toordinal()}
+        heapq.heappush(self.agenda, (day.toordinal(), 0, next(self.seq), tick))
+
+    def timeline(self, unit: str, events: Sequence[Event]) -> Timeline:
+        return Timeline(
+            unit=unit,
+            rulebook=self.compiled.source.name,
+            facts=tuple(f.public() for f in self.facts.values()),
+            events=tuple(e.id for e in events),
+            unused_events=tuple(e.id for e in events if e.id not in self.used),
+        )
+
+
+# ---- the compiled lifecycle ------------------------------------------------------------------
+
+
+class CompiledLifecycle:
+    """A lifecycle section compiled to one durable_rules ruleset; thread-safe to share."""
+
+    def __init__(self, source: LifecycleSource) -> None:
+        self.source = source
+        self._runs: dict[str, _Run] = {}
+        self._sids = itertools.count(1)
+        self._actions: dict[str, _Action] = {}
+        definition = self._definition()
+        self._name = f"ipdesignate_lifecycle_{next(_RULESET_NUMBERS)}"
+        self._host: Any = None
+        if definition:
+            with _ENGINE_LOCK:
+                self._host = _QuietHost()
+                self._host.set_rulesets({self._name: definition})
+
+    @property
+    def rule_ids(self) -> tuple[str, ...]:
+        lc = self.source.lifecycle
+        return tuple(r.id for r in lc.rules) if lc is not None else ()
+
+    def ruleset_json(self) -> dict[str, Any]:
+        """The durable_rules ruleset (without actions), for inspection and docs."""
+        return {name: {k: v for k, v in rule.items() if k != "run"}
+                for name, rule in self._definition().items()}
+
+    def _definition(self) -> dict[str, dict[str, Any]]:
+        lc = self.source.lifecycle
+        if lc is None:
+            return {}
+        # Every session starts with an action: durable_rules' delete_state crashes the
+        # process (free(): invalid pointer) for a session in which no action ever ran.
+        out: dict[str, dict[str, Any]] = {
+            _OPEN_RULE: {"all": [{"m": {"kind": "open"}}], "run": _opened},
+        }
+        for rule in lc.rules:
+            on = rule.on
+            deadline = isinstance(on, OnDeadline)
+            terms: list[dict[str, Any]]
+            if isinstance(on, EventMatch):
+                terms = [{"m": {"$and": _event_pattern(on)}}]
+            elif isinstance(on, OnFact):
+                pattern = [{"kind": "derived"}, {"name": on.fact}]
+                if on.by is not None:
+                    pattern.append({"rule": on.by})
+                terms = [{"m": {"$and": pattern}}]
+            else:
+                terms = _deadline_pattern(on.deadline_passed, None)
+            day_from = "t" if deadline else "m"
+            terms += [{f"r{i}": _requirement(req, day_from)}
+                      for i, req in enumerate(rule.requires)]
+            terms += [{f"u{i}$not": _requirement(req, day_from)}
+                      for i, req in enumerate(rule.unless)]
+            self._add(out, _Action(rule.id, rule, "derive", len(rule.requires), deadline),
+                      terms)
+            for j, item in enumerate(rule.then):
+                closer = (item.met_by if isinstance(item, ObligationOut)
+                          else item.closed_by if isinstance(item, PeriodOut) else None)
+                if closer is not None:
+                    fact_terms = [{"kind": "fact"}, {"rule": rule.id},
+                                  {"name": derived_name(item)}, {"open": 1}]
+                    event_terms = [*_event_pattern(closer),
+                                   {"$gte": {"day": {"o": "start"}}},
+                                   {"designation": {"o": "designation"}}]
+                    if isinstance(item, PeriodOut):
+                        # A period can only be closed while it runs; an obligation can
+                        # still be met late.
+                        event_terms.append({"$lte": {"day": {"o": "end"}}})
+                    self._add(out, _Action(f"{rule.id}#closed{j}", rule, "close", item=item),
+                              [{"o": {"$and": fact_terms}}, {"m": {"$and": event_terms}}])
+                if isinstance(item, StatusOut) and item.after is not None:
+                    self._add(out, _Action(f"{rule.id}#after{j}", rule, "after", 0, True, item),
+                              _deadline_pattern(item.status, rule.id))
+        return out
+
+    def _add(self, out: dict[str, dict[str, Any]], action: _Action,
+             terms: list[dict[str, Any]]) -> None:
+        self._actions[action.name] = action
+        out[action.name] = {"all": terms, "run": self._callback(action)}
+
+    def _callback(self, action: _Action) -> Callable[[Any], None]:
+        # Exactly one parameter: durable_rules treats a two-parameter action as
+        # asynchronous and would return before it ran.
+        def run(c: Any) -> None:
+            state = self._runs[c.s.sid]
+            try:
+                if action.role == "close":
+                    # The closer's trigger is the event "m" and the fact "o".
+                    state.fire(action, _CloseView(c))
+                else:
+                    state.fire(action, c)
+            except BaseException as exc:
+                if state.error is None:
+                    state.error = (action.rule.id, exc)
+                raise  # durable_rules stores it in the state; run() checks both
+
+        return run
+
+    def due(self, spec: Due, day: _dt.date) -> tuple[_dt.date | None, str | None]:
+        """The last day of an obligation or period opened on ``day``, or why it has none."""
+        if spec.none is not None:
+            return None, f"no period is set: {spec.none.en} ({spec.none.zh})"
+        if spec.quarter_end is not None:
+            month = spec.quarter_end * 3
+            nxt = _dt.date(day.year + (month == 12), month % 12 + 1, 1)
+            return nxt - _dt.timedelta(days=1), None
+        period = parse_period(spec.within)
+        assert period is not None  # checked by the model
+        if spec.from_ == "effective":
+            if self.source.effective is None:
+                return None, ("the day the measure took effect is not known "
+                              "(the rulebook's effective.from)")
+            return period_end(self.source.effective, period), None
+        return period_end(day, period), None
+
+    # -- running --
+
+    def run(self, events: Sequence[Event], *, unit: str = "unit",
+            checked: bool = False) -> Timeline:
+        """The timeline of one unit's ``events`` (in date order).
+
+        Raises ``EventsError`` for a history that does not fit the event types and
+        ``LifecycleError`` (with the rule id) when a rule fails while it runs.
+        """
+        if not checked:
+            problems = [
+                Problem(f"<events of {unit}>", None, None, issue.message,
+                        ("events", issue.index, *issue.key), issue.expected, issue.found)
+                for issue in check_history(events, self.source.event_types,
+                                           self.source.designations)
+            ]
+            if problems:
+                raise EventsError(problems)
+        with _ENGINE_LOCK:
+            sid = f"s{next(self._sids)}"
+            state = _Run(self, sid, events)
+            self._runs[sid] = state
+            try:
+                if self._host is not None:
+                    self._drive(state, events)
+                return state.timeline(unit, events)
+            finally:
+                del self._runs[sid]
+                self._forget(sid)
+
+    def _drive(self, state: _Run, events: Sequence[Event]) -> None:
+        opener = {"sid": state.sid, "id": "open", "kind": "open"}
+        self._call(state, "assert_fact", opener)
+        self._call(state, "retract_fact", opener)
+        for event in events:
+            heapq.heappush(state.agenda, (event.date.toordinal(), 1, next(state.seq),
+                                          self._event_dict(state.sid, event)))
+        limit = 100 * (len(events) + 10)
+        steps = 0
+        while state.agenda:
+            steps += 1
+            if steps > limit:
+                raise LifecycleError("the rules keep scheduling deadlines without end; "
+                                     "check rules whose deadlines start new deadlines")
+            _, _, _, item = heapq.heappop(state.agenda)
+            handled = self._call(state, "assert_fact", item)
+            pending, state.transient = state.transient, []
+            if handled:
+                pending.insert(0, item)
+            for fact in pending:
+                self._call(state, "retract_fact", fact)
+        self._verify(state)
+
+    def _event_dict(self, sid: str, event: Event) -> dict[str, Any]:
+        out: dict[str, Any] = {
+            "sid": sid, "id": "event:" + event.id, "ref": event.id, "kind": "event",
+            "type": event.type,
+            "day": event.date.toordinal(), "quarter": (event.date.month - 1) // 3 + 1,
+            "designation": event.designation or "",
+        }
+        for key, value in event.details.items():
+            if isinstance(value, str | int | bool):
+                out["f_" + key] = value
+            elif isinstance(value, _dt.date):
+                out["f_" + key] = value.toordinal()
+            elif value is not None:
+                out["f_" + key] = str(value)
+        return out
+
+    def _call(self, state: _Run, method: str, fact: dict[str, Any]) -> bool:
+        """One engine call; False when no rule looks at ``fact``. Raises what an action hid."""
+        try:
+            result = getattr(self._host, method)(self._name, fact)
+        except _durable.MessageNotHandledException:
+            result = None
+            handled = False
+        except Exception as exc:  # an engine error outside any action
+            raise LifecycleError(f"the rules engine failed: {exc}",
+                                 state.error[0] if state.error else None) from exc
+        else:
+            handled = True
+        stored = result.get("exception") if isinstance(result, dict) else None
+        if state.error is not None:
+            rule_id, error = state.error
+            raise LifecycleError(f"{type(error).__name__}: {error}", rule_id) from error
+        if stored:
+            raise LifecycleError(f"an action failed: {stored}")
+        return handled
+
+    def _verify(self, state: _Run) -> None:
+        """The engine must hold exactly the facts we derived: never trust it unchecked."""
+        expected = {f.engine["id"] for f in state.facts.values() if f.in_engine}
+        held = {f["id"] for f in self._host.get_facts(self._name, state.sid)}
+        if held != expected:
+            missing = sorted(expected - held)
+            extra = sorted(held - expected)
+            raise LifecycleError(f"the rules engine lost or kept facts (missing {missing}, "
+                                 f"unexpected {extra}); the result is not trusted")
+
+    def _forget(self, sid: str) -> None:
+        # More than 1,024 live sessions raise MemoryError: delete each one after its run.
+        if self._host is None:
+            return
+        # Every run asserted its opener, so the state exists and an action ran in it.
+        with contextlib.suppress(Exception):
+            self._host.delete_state(self._name, sid)
+
+    def live_sessions(self) -> int:
+        """Sessions still held by this compiled lifecycle (always 0 between runs)."""
+        return len(self._runs)
+
+
+class _CloseView:
+    """Presents a closer's match ("o" = the fact, "m" = the event) like a derive match."""
+
+    def __init__(self, c: Any) -> None:
+        self._c = c
+        fact = dict(c.o._d)
+        event = dict(c.m._d)
+        self.m = _Content({**event, "fact": fact["ref"]})
+        self.t = None
+
+    def assert_fact(self, fact: dict[str, Any]) -> None:
+        self._c.assert_fact(fact)
+
+    def retract_fact(self, fact: dict[str, Any]) -> None:
+        self._c.retract_fact(fact)
+
+
+@dataclass
+class _Content:
+    _d: dict[str, Any]
+
+
+def run_units(compiled: CompiledLifecycle,
+              units: Iterable[tuple[str, Sequence[Event]]]) -> list[Timeline]:
+    """Run many units one by one and check that every unit got its timeline."""
+    wanted = list(units)
+    out = [compiled.run(events, unit=unit) for unit, events in wanted]
+    if [t.unit for t in out] != [u for u, _ in wanted]:  # never trust a batch unchecked
+        raise LifecycleError("a unit's timeline is missing from the batch result")
+    return out
+
+
+__all__ = [
+    "CompiledLifecycle",
+    "DerivedFact",
+    "LifecycleSource",
+    "compile_lifecycle",
+    "compile_source",
+    "run_units",
+    "source_of",
+]

@@ -1,0 +1,263 @@
+"""The ``lifecycle`` section of the rulebook language, and the event types it reads.
+
+A lifecycle rule says: *on* an event (or a derived fact, or a deadline that passed),
+*if* other derived facts hold (``requires``) and some do not (``unless``), derive these
+facts (``then``): a status, an obligation with a due date, a running period, a bar on
+applying again, a breach or a finding. Every rule cites its clause. Periods are written
+in legal words (``30 days``, ``6 months``, ``3 years``) and counted by ``_periods``.
+
+This module only describes shape; cross-references (unknown event types, fact names
+nobody derives, deadlines on facts without one) are checked when the section is compiled.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Any, Literal
+
+from pydantic import AfterValidator, Discriminator, Field, Tag, model_validator
+
+from .._core.periods import parse_period
+from .base import Citation, Strict, Text, head_of
+
+NAME_PATTERN = r"^[a-z][a-z0-9_]*$"
+Name = Annotated[str, Field(pattern=NAME_PATTERN)]
+
+
+def _check_period(text: str) -> str:
+    if parse_period(text) is None:
+        raise ValueError(
+            f"{text!r} is not a period; write it as the law does, e.g. '30 days', "
+            "'6 months', '3 years'"
+        )
+    return text
+
+
+PeriodText = Annotated[str, AfterValidator(_check_period)]
+Scalar = Annotated[str | int | bool, Field(union_mode="left_to_right")]
+
+
+
+
+# ---- event types --------------------------------------------------------------------------
+
+FIELD_TYPES = ("text", "date", "number", "choice", "designation")
+
+
+class FieldSpec(Strict):
+    """One field of an event's ``details``. Shorthand: ``result: [pass, fail]`` or ``ref: text``."""
+
+    type: Literal["text", "date", "number", "choice", "designation"] = "text"
+    choice: tuple[str, ...] | None = None
+    required: bool = True
+    text: Text | None = None
+
+    @model_validator(mode="before")
+    @classmethod
+    def _shorthand(cls, value: Any) -> Any:
+        if isinstance(value, str):
+            return {"type": value}
+        if isinstance(value, list | tuple):
+            return {"type": "choice", "choice": value}
+        if isinstance(value, dict) and "choice" in value and "type" not in value:
+            return {**value, "type": "choice"}
+        return value
+
+    @model_validator(mode="after")
+    def _choice_has_values(self) -> FieldSpec:
+        if (self.type == "choice") != bool(self.choice):
+            raise ValueError("a 'choice' field needs a non-empty 'choice' list, and only it")
+        return self
+
+
+class EventType(Strict):
+    """A kind of dated event a unit's history may contain."""
+
+    text: Text
+    designation: Literal["required", "optional", "none"] = "optional"
+    fields: dict[Name, FieldSpec] = Field(default_factory=dict)
+    # The event only makes sense after one of these (e.g. a review after a designation):
+    # an event of this type with no earlier one of these is an input error.
+    after: tuple[Name, ...] = ()
+    note: str | None = None
+
+
+# ---- what a rule reacts to -------------------------------------------------------------
+
+
+class EventMatch(Strict):
+    """Events of these types whose details have these values (a list means any of them)."""
+
+    event: Name | tuple[Name, ...]
+    where: dict[Name, Scalar | tuple[Scalar, ...]] = Field(default_factory=dict)
+    in_quarter: tuple[Annotated[int, Field(ge=1, le=4)], ...] | None = None
+
+    def types(self) -> tuple[str, ...]:
+        return (self.event,) if isinstance(self.event, str) else self.event
+
+
+class OnFact(Strict):
+    """A derived fact of this name, when derived (optionally only by rule ``by``)."""
+
+    fact: Name
+    by: Name | None = None  # e.g. only the termination under one article starts a bar
+
+
+class OnDeadline(Strict):
+    """The day after an obligation's due date (or a period's last day) while it is still open."""
+
+    deadline_passed: Name
+
+
+TRIGGER_HEADS = ("event", "fact", "deadline_passed")
+
+Trigger = Annotated[
+    Annotated[EventMatch, Tag("event")]
+    | Annotated[OnFact, Tag("fact")]
+    | Annotated[OnDeadline, Tag("deadline_passed")],
+    Discriminator(
+        head_of(TRIGGER_HEADS),
+        custom_error_type="trigger_head",
+        custom_error_message="'on' needs exactly one of: " + ", ".join(TRIGGER_HEADS),
+    ),
+]
+
+
+class Requirement(Strict):
+    """A derived fact that must (``requires``) or must not (``unless``) be there.
+
+    ``current: true`` (the default): in force on the trigger's day — started, not ended,
+    not closed or replaced. ``current: false``: started on or before that day.
+    """
+
+    fact: Name
+    current: bool = True
+    same_designation: bool = True
+
+
+# ---- what a rule derives ------------------------------------------------------------------
+
+
+class Due(Strict):
+    """When an obligation or period ends: ``within`` a period, at a quarter's end, or ``none``.
+
+    Shorthand: ``due: 30 days``. ``from: effective`` counts from the day the measure took
+    effect instead of from the triggering event. ``none`` records that the law sets no
+    period (及时): the obligation has no due date and never becomes overdue.
+    """
+
+    within: PeriodText | None = None
+    from_: Literal["event", "effective"] = Field(default="event", alias="from")
+    quarter_end: int | None = Field(default=None, ge=1, le=4)
+    none: Text | None = None
+
+    @model_validator(mode="before")
+    @classmethod
+    def _shorthand(cls, value: Any) -> Any:
+        return {"within": value} if isinstance(value, str) else value
+
+    @model_validator(mode="after")
+    def _exactly_one(self) -> Due:
+        given = [k for k in ("within", "quarter_end", "none") if getattr(self, k) is not None]
+        if len(given) != 1:
+            raise ValueError("a due date needs exactly one of: within, quarter_end, none")
+        if self.from_ != "event" and self.within is None:
+            raise ValueError("'from' only goes with 'within'")
+        return self
+
+
+class StatusOut(Strict):
+    """The designation's status from the trigger's day; replaces the status before it."""
+
+    status: Name
+    lasts: PeriodText | None = None
+    after: Name | None = None  # the status once ``lasts`` has run out (e.g. expired)
+
+    @model_validator(mode="after")
+    def _after_needs_lasts(self) -> StatusOut:
+        if self.after is not None and self.lasts is None:
+            raise ValueError("'after' needs 'lasts'")
+        return self
+
+
+class ObligationOut(Strict):
+    """A duty of the unit, open until an event meets it; overdue after its due date."""
+
+    obligation: Name
+    due: Due
+    met_by: EventMatch
+
+
+class PeriodOut(Strict):
+    """A running period (publicity, rectification window) that an event may close early."""
+
+    period: Name
+    lasts: Due
+    closed_by: EventMatch | None = None
+
+
+class BarOut(Strict):
+    """No application for ``designations`` (default: the trigger's) during ``lasts``."""
+
+    bar: Name
+    lasts: PeriodText
+    designations: tuple[Name, ...] | None = None
+
+
+class BreachOut(Strict):
+    breach: Name
+
+
+class FindingOut(Strict):
+    finding: Name
+
+
+DERIVE_HEADS = ("status", "obligation", "period", "bar", "breach", "finding")
+
+Derive = Annotated[
+    Annotated[StatusOut, Tag("status")]
+    | Annotated[ObligationOut, Tag("obligation")]
+    | Annotated[PeriodOut, Tag("period")]
+    | Annotated[BarOut, Tag("bar")]
+    | Annotated[BreachOut, Tag("breach")]
+    | Annotated[FindingOut, Tag("finding")],
+    Discriminator(
+        head_of(DERIVE_HEADS),
+        custom_error_type="derive_head",
+        custom_error_message="each 'then' item needs exactly one of: " + ", ".join(DERIVE_HEADS),
+    ),
+]
+
+
+def derived_kind(item: Derive) -> str:
+    """Which kind of fact ``item`` derives: status, obligation, period, bar, breach, finding."""
+    return _KIND_OF[type(item)]
+
+
+def derived_name(item: Derive) -> str:
+    """The name other rules use to refer to what ``item`` derives."""
+    name: str = getattr(item, _KIND_OF[type(item)])
+    return name
+
+
+_KIND_OF: dict[type, str] = {
+    StatusOut: "status", ObligationOut: "obligation", PeriodOut: "period", BarOut: "bar",
+    BreachOut: "breach", FindingOut: "finding",
+}
+
+
+class LifecycleRule(Strict):
+    id: Name
+    cite: Citation
+    text: Text
+    on: Trigger
+    requires: tuple[Requirement, ...] = ()
+    unless: tuple[Requirement, ...] = ()
+    then: tuple[Derive, ...] = Field(min_length=1)
+    note: str | None = None
+
+
+class Lifecycle(Strict):
+    """Rules that derive status, obligations and bars from dated events."""
+
+    rules: tuple[LifecycleRule, ...] = ()
+    note: str | None = None

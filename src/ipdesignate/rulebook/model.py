@@ -1,0 +1,351 @@
+"""The rulebook as a frozen pydantic model; unknown keys are errors.
+
+This module only describes shape. Meaning (which profile field exists, which reading is
+defined, whether a threshold fits its measure) is checked when the rulebook is compiled.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+from decimal import Decimal
+from typing import Annotated, Any, Literal
+
+from pydantic import AfterValidator, Discriminator, Field, Tag
+
+from .._core.periods import parse_period
+from .base import Citation, Strict, Text, head_of
+from .lifecycle_model import EventType, Lifecycle
+
+
+class DateFact(Strict):
+    """A date and whether the source text confirms it."""
+
+    date: _dt.date
+    confirmed: bool
+    note: str | None = None
+
+
+class TextFact(Strict):
+    value: str | None
+    confirmed: bool
+    note: str | None = None
+
+
+def _period(text: str) -> str:
+    if parse_period(text) is None:
+        raise ValueError(f"{text!r} is not a period; write it like '1 year' or '6 months'")
+    return text
+
+
+class Effective(Strict):
+    """When a version is in force: ``from`` (inclusive), optional ``until`` or ``trial``."""
+
+    from_: DateFact = Field(alias="from")
+    until: DateFact | None = None
+    trial: Annotated[str, AfterValidator(_period)] | None = None  # "1 year": through its last day
+    cite: Citation | None = None
+
+
+class Superseded(Strict):
+    title: str
+    document_number: str | None = None
+    cite: Citation | None = None
+
+
+class Source(Strict):
+    """The legal text the citations quote, relative to the rulebook file."""
+
+    file: str
+    origin: str | None = None
+
+
+class Reading(Strict):
+    """A reference to a named interpretation; its chosen option supplies the value."""
+
+    reading: str
+
+
+class Option(Strict):
+    value: Any
+    says: str
+
+
+class Interpretation(Strict):
+    """One ambiguous reading of the text: the default, why, and the alternatives."""
+
+    term: str
+    question: str
+    use: str
+    reason: str
+    options: dict[str, Option]
+    cite: Citation | None = None
+
+
+class Window(Strict):
+    """Years relative to the as-of year: ``years: 3, ending: -1`` is the three years before."""
+
+    years: int = Field(ge=1, le=50)
+    ending: int = Field(default=-1, ge=-50, le=0)
+
+
+Threshold = Annotated[int | Decimal | str | Reading, Field(union_mode="left_to_right")]
+WindowSpec = Window | Reading
+MethodSpec = str | Reading
+
+
+# ---- measures: expressions that yield a number --------------------------------------
+
+
+class FieldMeasure(Strict):
+    field: str
+
+
+class MeanMeasure(Strict):
+    mean: str
+    window: WindowSpec
+
+
+class SumMeasure(Strict):
+    sum: str | tuple[str, ...]
+    window: WindowSpec
+
+
+class ShareMeasure(Strict):
+    share: ShareParts
+    window: WindowSpec | None = None
+    method: MethodSpec | None = None
+
+
+class ShareParts(Strict):
+    part: str
+    whole: str
+
+
+class GrowthMeasure(Strict):
+    growth: str
+    window: WindowSpec
+    method: MethodSpec
+
+
+class CountMeasure(Strict):
+    count: tuple[str, ...] | Reading
+    within: str | Reading
+
+
+class DurationMeasure(Strict):
+    duration: str
+
+
+MEASURE_HEADS = ("field", "mean", "sum", "share", "growth", "count", "duration")
+
+
+
+
+Measure = Annotated[
+    Annotated[FieldMeasure, Tag("field")]
+    | Annotated[MeanMeasure, Tag("mean")]
+    | Annotated[SumMeasure, Tag("sum")]
+    | Annotated[ShareMeasure, Tag("share")]
+    | Annotated[GrowthMeasure, Tag("growth")]
+    | Annotated[CountMeasure, Tag("count")]
+    | Annotated[DurationMeasure, Tag("duration")]
+    | Annotated[Reading, Tag("reading")],
+    Discriminator(
+        head_of(MEASURE_HEADS, fallback="reading"),
+        custom_error_type="measure_head",
+        custom_error_message="a measure needs exactly one of: " + ", ".join(MEASURE_HEADS),
+    ),
+]
+
+
+# ---- checks: expressions that yield a status ----------------------------------------
+
+
+class FactCheck(Strict):
+    fact: str
+
+
+class AttestationCheck(Strict):
+    attestation: str
+
+
+class EntityTypeCheck(Strict):
+    entity_type: tuple[str, ...] = Field(min_length=1)
+
+
+class CategoryCheck(Strict):
+    category: str
+    in_: tuple[str, ...] = Field(alias="in", min_length=1)
+
+
+class AllOf(Strict):
+    all_of: tuple[Check, ...] = Field(min_length=1)
+
+
+class AnyOf(Strict):
+    any_of: tuple[Check, ...] = Field(min_length=1)
+
+
+class NoneOf(Strict):
+    none_of: tuple[Check, ...] = Field(min_length=1)
+
+
+COMPARATORS = ("at_least", "more_than", "at_most", "less_than", "equals")
+
+
+class Compare(Strict):
+    """``measure`` compared with one threshold; the keyword mirrors the legal word."""
+
+    measure: Measure
+    at_least: Threshold | None = None
+    more_than: Threshold | None = None
+    at_most: Threshold | None = None
+    less_than: Threshold | None = None
+    equals: Threshold | None = None
+    label: Text | None = None
+
+
+class TrendCheck(Strict):
+    trend: str
+    window: WindowSpec
+    method: MethodSpec
+
+
+class HoldsCheck(Strict):
+    """The applicant holds ``holds`` (a designation id), valid on the as-of date; validity
+    comes from the lifecycle section (e.g. a status that lasts three years)."""
+
+    holds: str
+
+
+class ReviewCheck(Strict):
+    """Always needs an officer's judgment (a discretionary or qualitative clause)."""
+
+    review: Text
+
+
+class NotBarredCheck(Strict):
+    """No lifecycle bar on applying is in force on the as-of date."""
+
+    not_barred: str
+
+
+CHECK_HEADS = (
+    "fact", "attestation", "entity_type", "category", "all_of", "any_of", "none_of",
+    "measure", "trend", "holds", "review", "not_barred",
+)
+
+Check = Annotated[
+    Annotated[FactCheck, Tag("fact")]
+    | Annotated[AttestationCheck, Tag("attestation")]
+    | Annotated[EntityTypeCheck, Tag("entity_type")]
+    | Annotated[CategoryCheck, Tag("category")]
+    | Annotated[AllOf, Tag("all_of")]
+    | Annotated[AnyOf, Tag("any_of")]
+    | Annotated[NoneOf, Tag("none_of")]
+    | Annotated[Compare, Tag("measure")]
+    | Annotated[TrendCheck, Tag("trend")]
+    | Annotated[HoldsCheck, Tag("holds")]
+    | Annotated[ReviewCheck, Tag("review")]
+    | Annotated[NotBarredCheck, Tag("not_barred")],
+    Discriminator(
+        head_of(CHECK_HEADS),
+        custom_error_type="check_head",
+        custom_error_message="a check needs exactly one of: " + ", ".join(CHECK_HEADS),
+    ),
+]
+
+
+# ---- criteria and designations --------------------------------------------------------
+
+
+class Exemption(Strict):
+    """Waives a criterion when ``when`` passes (e.g. 第五条第一项第二款 …除外)."""
+
+    cite: Citation
+    text: Text
+    when: Check
+
+
+class Relaxation(Strict):
+    """Turns a failure into review: the law allows the bureau discretion (可适当放宽)."""
+
+    cite: Citation
+    text: Text
+    when: Check | None = None
+
+
+class Criterion(Strict):
+    id: str = Field(pattern=r"^[a-z][a-z0-9_]*$")
+    cite: Citation
+    text: Text
+    applies_to: tuple[str, ...] | None = None
+    check: Check
+    exemption: Exemption | None = None
+    relaxation: Relaxation | None = None
+    note: str | None = None
+
+
+class Suspension(Strict):
+    """While ``when`` holds, the designation procedure is suspended (verdict ``suspended``)."""
+
+    id: str = Field(pattern=r"^[a-z][a-z0-9_]*$")
+    cite: Citation
+    text: Text
+    when: Check
+
+
+class Designation(Strict):
+    name: Text
+    profile: Literal["unit", "carrier"]
+    applies_to: tuple[str, ...] = Field(min_length=1)
+    criteria: tuple[Criterion, ...] = Field(min_length=1)
+    suspensions: tuple[Suspension, ...] = ()
+    note: str | None = None
+
+
+Status = Literal["pass", "fail", "unknown", "review", "not_applicable", "exempt"]
+Verdict = Literal["eligible", "ineligible", "undetermined", "needs_review", "suspended"]
+
+
+class Expect(Strict):
+    verdict: Verdict
+    criteria: dict[str, Status] = {}
+
+
+class TestCase(Strict):
+    """A named example profile with the verdict and statuses it must produce.
+
+    Give a whole ``profile``, or ``base`` (a name under ``test_profiles``) and ``with``:
+    dotted paths to change, e.g. ``yearly.2023.rd_expenditure: 90万元``.
+    """
+
+    name: str = Field(min_length=1)
+    designation: str
+    on: _dt.date
+    note: str | None = None
+    profile: dict[str, Any] | None = None
+    base: str | None = None
+    with_: dict[str, Any] = Field(default={}, alias="with")
+    expect: Expect
+
+
+class Rulebook(Strict):
+    rulebook: Literal[1]
+    id: str = Field(pattern=r"^[a-z][a-z0-9-]*$")
+    version: str = Field(min_length=1)
+    title: Text
+    issuer: Text
+    document_number: TextFact
+    issued: DateFact
+    effective: Effective
+    supersedes: tuple[Superseded, ...] = ()
+    source: Source
+    provenance: tuple[str, ...] = ()
+    attestations: dict[str, Text] = {}
+    event_types: dict[str, EventType] = {}
+    interpretations: dict[str, Interpretation] = {}
+    designations: dict[str, Designation] = Field(min_length=1)
+    lifecycle: Lifecycle | None = None
+    test_profiles: dict[str, dict[str, Any]] = {}
+    tests: tuple[TestCase, ...] = ()

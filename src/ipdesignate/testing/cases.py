@@ -1,0 +1,181 @@
+"""Run a rulebook's embedded test cases and measure clause coverage.
+
+Coverage counts, for every (article, item) that carries a criterion, whether some test
+case saw it pass and some saw it not pass (fail, unknown, review or exempt).
+"""
+
+from __future__ import annotations
+
+import copy
+from dataclasses import dataclass, field
+from typing import Any
+
+from .._core.errors import IpdesignateError, Path, Problem
+from .._core.validate import validate
+from .._core.yaml import Located
+from ..applicant.load import parse_profile
+from ..applicant.profile import PROFILE_KINDS
+from ..eligibility.evaluate import CompiledRulebook
+from ..rulebook.model import Rulebook, TestCase
+
+
+def _set(data: dict[str, Any], dotted: str, value: Any) -> None:
+    parts: list[Any] = [int(p) if p.isdigit() else p for p in dotted.split(".")]
+    node = data
+    for part in parts[:-1]:
+        nxt = node.get(part)
+        if not isinstance(nxt, dict):
+            nxt = node[part] = {}
+        node = nxt
+    if value is None:
+        node.pop(parts[-1], None)  # null removes a field: it becomes unknown
+    else:
+        node[parts[-1]] = value
+
+
+def case_profile_data(rulebook: Rulebook, case: TestCase) -> dict[str, Any] | None:
+    if case.profile is not None:
+        return case.profile
+    if case.base is None or case.base not in rulebook.test_profiles:
+        return None
+    data = copy.deepcopy(rulebook.test_profiles[case.base])
+    for dotted, value in case.with_.items():
+        _set(data, dotted, value)
+    return data
+
+
+Positions = dict[str, tuple[dict[Path, tuple[int, int]], dict[Path, tuple[int, int]]]]
+
+
+def base_positions(located: Located) -> Positions:
+    """Positions inside each ``test_profiles`` entry, relative to that profile (once per file)."""
+    out: Positions = {}
+    for index, table in enumerate((located.values, located.keys)):
+        for path, pos in table.items():
+            if len(path) > 1 and path[0] == "test_profiles" and isinstance(path[1], str):
+                out.setdefault(path[1], ({}, {}))[index][path[2:]] = pos
+    return out
+
+
+def case_located(located: Located, rulebook: Rulebook, index: int,
+                 bases: Positions | None = None) -> tuple[Located, Path] | None:
+    """A Located for the case's profile, whose positions point into the rulebook file."""
+    case = rulebook.tests[index]
+    if case.profile is not None:
+        return located, ("tests", index, "profile")
+    data = case_profile_data(rulebook, case)
+    if data is None:
+        return None
+    view = Located(data, located.file)
+    values, keys = (bases if bases is not None else base_positions(located)).get(
+        case.base or "", ({}, {}))
+    view.values.update(values)
+    view.keys.update(keys)
+    for dotted in case.with_:
+        parts = tuple(int(p) if p.isdigit() else p for p in dotted.split("."))
+        where = located.keys.get(("tests", index, "with", dotted))
+        if where is not None:
+            for i in range(1, len(parts) + 1):
+                view.values[parts[:i]] = where
+                view.keys[parts[:i]] = where
+    return view, ()
+
+
+def check_cases(located: Located, rulebook: Rulebook, problems: list[Problem]) -> None:
+    """Validate every case: its designation, expected criteria, base and profile."""
+    bases = base_positions(located)
+    for i, case in enumerate(rulebook.tests):
+        path: Path = ("tests", i)
+        d = rulebook.designations.get(case.designation)
+        if d is None:
+            problems.append(located.problem((*path, "designation"),
+                                            f"no designation {case.designation!r}",
+                                            expected=f"one of: {', '.join(rulebook.designations)}"))
+            continue
+        ids = {c.id for c in d.criteria}
+        for cid in case.expect.criteria:
+            if cid not in ids:
+                problems.append(located.problem((*path, "expect", "criteria", cid),
+                                                f"no criterion {cid!r} in {case.designation}",
+                                                key=True))
+        if (case.profile is None) == (case.base is None):
+            problems.append(located.problem(path, "a test case needs either 'profile' or "
+                                            "'base' (with optional 'with')"))
+            continue
+        if case.base is not None and case.base not in rulebook.test_profiles:
+            known = ", ".join(rulebook.test_profiles)
+            problems.append(located.problem((*path, "base"), f"no test profile {case.base!r}",
+                                            expected=f"one of: {known}"))
+            continue
+        view = case_located(located, rulebook, i, bases)
+        if view is not None:
+            validate(PROFILE_KINDS[d.profile], view[0], problems, view[1])
+
+
+@dataclass
+class CaseResult:
+    name: str
+    designation: str
+    ok: bool
+    verdict: str
+    expected: str
+    mismatches: list[str] = field(default_factory=list)
+
+
+@dataclass
+class Coverage:
+    """Which clauses were seen passing and not passing."""
+
+    clauses: dict[tuple[str, int, int | None], set[str]] = field(default_factory=dict)
+
+    def add(self, key: tuple[str, int, int | None], outcome: str) -> None:
+        self.clauses.setdefault(key, set()).add(outcome)
+
+    def gaps(self) -> list[str]:
+        out = []
+        for (designation, article, item), seen in sorted(
+                self.clauses.items(), key=lambda kv: (kv[0][0], kv[0][1], kv[0][2] or 0)):
+            missing = [o for o in ("pass", "not pass") if o not in seen]
+            if missing:
+                where = f"{designation} 第{article}条" + (f"第{item}项" if item else "")
+                out.append(f"{where}: never seen {' or '.join(missing)}")
+        return out
+
+    def percent(self) -> float:
+        if not self.clauses:
+            return 100.0
+        full = sum(1 for seen in self.clauses.values() if len(seen) == 2)
+        return 100.0 * full / len(self.clauses)
+
+
+def run_cases(compiled: CompiledRulebook) -> tuple[list[CaseResult], Coverage]:
+    model = compiled.model
+    coverage = Coverage()
+    for did, d in compiled.designations.items():
+        for cc in d.criteria:
+            coverage.clauses.setdefault((did, cc.cite.article, cc.cite.item), set())
+    results = []
+    for case in model.tests:
+        data = case_profile_data(model, case)
+        if data is None:  # pragma: no cover - rejected when the rulebook loaded
+            raise IpdesignateError(f"test {case.name!r} has no profile")
+        try:
+            decision = compiled.evaluate(parse_profile(data, f"test {case.name}"),
+                                         case.designation, case.on)
+        except IpdesignateError as exc:
+            results.append(CaseResult(case.name, case.designation, False, "error",
+                                      case.expect.verdict, [str(exc)]))
+            continue
+        mismatches = []
+        if decision.verdict != case.expect.verdict:
+            mismatches.append(f"verdict {decision.verdict}, expected {case.expect.verdict}")
+        for r in decision.criteria:
+            want = case.expect.criteria.get(r.id)
+            if want is not None and want != r.status:
+                mismatches.append(f"{r.id}: {r.status}, expected {want}")
+            if r.status != "not_applicable":
+                outcome = "pass" if r.status == "pass" else "not pass"
+                coverage.add((case.designation, r.cite.article, r.cite.item), outcome)
+        results.append(CaseResult(case.name, case.designation, not mismatches,
+                                  decision.verdict, case.expect.verdict, mismatches))
+    return results, coverage
