@@ -44,6 +44,7 @@ if TYPE_CHECKING:
     from .decision.render import render_html, render_markdown, render_text
     from .decision.trace import CriterionResult, Figure
     from .eligibility.evaluate import CompiledRulebook
+    from .library.batch import Batch, Outcome
     from .library.library import Library
     from .library.load import load_rulebook
     from .library.schema import schema
@@ -67,6 +68,8 @@ _EXPORTS = {
     "CompiledRulebook": ".eligibility.evaluate",
     "Event": ".applicant.events",
     "Library": ".library.library",
+    "Batch": ".library.batch",
+    "Outcome": ".library.batch",
     "load_profile": ".applicant.load",
     "load_rulebook": ".library.load",
     "parse_profile": ".applicant.load",
@@ -85,6 +88,7 @@ _EXPORTS = {
 
 __all__ = [
     "Attestation",
+    "Batch",
     "CarrierProfile",
     "CompiledRulebook",
     "CriterionResult",
@@ -96,6 +100,7 @@ __all__ = [
     "IpdesignateError",
     "Library",
     "LifecycleError",
+    "Outcome",
     "Problem",
     "ProfileError",
     "Rulebook",

@@ -21,8 +21,10 @@ from .._core.errors import (
     VersionError,
     did_you_mean,
 )
+from ..applicant.load import parse_profile
 from ..decision.model import Decision
 from ..eligibility.evaluate import CompiledRulebook
+from .batch import Batch, Outcome, applicant_name
 from .load import load_rulebook
 
 ENV_VAR = "IPDESIGNATE_RULEBOOKS"
@@ -138,10 +140,104 @@ class Library:
         raise VersionError(f"no version of {measure} with designation {name!r} is in force on "
                            f"{on.isoformat()}", [rb.window() for rb in versions])
 
-    def check(self, profile: Any, designation: str, on: _dt.date | None = None) -> Decision:
-        """Evaluate with the version in force on ``on`` (default: the application date)."""
+    def version_named(self, designation: str, version: str) -> CompiledRulebook:
+        """The version ``version`` of the measure holding ``designation``, whatever the date."""
+        measure, name = self._measure_of(designation)
+        versions = self.measures.get(measure, [])
+        for rb in versions:
+            if rb.version == version and name in rb.designations:
+                return rb
+        raise VersionError(f"{measure} has no version {version!r} with designation {name!r}",
+                           [rb.window() for rb in versions])
+
+    def check(self, profile: Any, designation: str, on: _dt.date | None = None,
+              version: str | None = None) -> Decision:
+        """Evaluate with the version in force on ``on`` (default: the application date).
+
+        ``version`` names a version explicitly (e.g. to compare with an older text); if it
+        is not in force on the date the decision carries a warning saying so.
+        """
         when = on or profile.application_date
         if when is None:
             raise IpdesignateError("no as-of date: give on=… or set application_date")
-        rb = self.version_for(designation, when)
-        return rb.evaluate(profile, designation.partition(":")[2] or designation, when)
+        name = designation.partition(":")[2] or designation
+        if version is None:
+            return self.version_for(designation, when).evaluate(profile, name, when)
+        rb = self.version_named(designation, version)
+        decision = rb.evaluate(profile, name, when)
+        if not rb.in_force(when):
+            note = (f"{rb.id} {rb.version} is not in force on {when.isoformat()} "
+                    f"({rb.window()}); it was chosen explicitly")
+            decision = decision.model_copy(update={"warnings": (*decision.warnings, note)})
+        return decision
+
+    def check_many(self, profiles: Iterable[Any], designation: str,
+                   on: _dt.date | None = None, version: str | None = None) -> Batch:
+        """Evaluate many profiles for one designation: one ``Outcome`` per input, in order.
+
+        Each input is a profile, a mapping (validated like ``parse_profile``; its problems
+        are located at ``profiles[i]``) or an ``IpdesignateError`` a reader produced for
+        that row. An input that cannot be decided gives an outcome with ``error`` set and
+        no decision; nothing is dropped and nothing stops the batch. ``on`` and ``version``
+        are as for ``check``. See docs/batch.md for the contract.
+        """
+        self._measure_of(designation)  # an unknown designation is the caller's mistake
+        out: list[Outcome] = []
+        for i, item in enumerate(profiles):
+            decision, error = self._one(item, i, designation, on, version)
+            out.append(Outcome(i, designation, applicant_name(item), decision, error))
+        return Batch(out)
+
+    def designations_for(self, profile: Any, on: _dt.date | None = None
+                         ) -> list[tuple[str, str]]:
+        """``(measure, designation)`` pairs open to the profile's kind and entity type in the
+        versions in force on ``on`` (default: the application date), in library order."""
+        when = on or profile.application_date
+        if when is None:
+            raise IpdesignateError("no as-of date: give on=… or set application_date")
+        pairs = []
+        for measure, versions in self.measures.items():
+            for rb in versions:
+                if not rb.in_force(when):
+                    continue
+                for did, d in rb.designations.items():
+                    if d.profile == profile.kind and profile.entity_type in d.applies_to:
+                        pairs.append((measure, did))
+        return pairs
+
+    def check_all(self, profile: Any, on: _dt.date | None = None) -> Batch:
+        """Every designation the profile can apply for on the date, one ``Outcome`` each.
+
+        Raises ``IpdesignateError`` when there is no as-of date or when no designation is
+        open to this kind and entity type on that date (there is nothing to answer).
+        """
+        pairs = self.designations_for(profile, on)
+        if not pairs:
+            when = on or profile.application_date
+            assert when is not None
+            raise IpdesignateError(
+                f"no designation is open to a {profile.kind} of type {profile.entity_type} "
+                f"on {when.isoformat()}; versions: "
+                + "; ".join(rb.window() for rb in self.all()))
+        ambiguous = {d for _, d in pairs if sum(1 for _, e in pairs if e == d) > 1}
+        out = []
+        for measure, did in pairs:
+            ref = f"{measure}:{did}" if did in ambiguous else did
+            decision, error = self._one(profile, 0, f"{measure}:{did}", on, None)
+            out.append(Outcome(0, ref, applicant_name(profile), decision, error))
+        return Batch(out)
+
+    def _one(self, item: Any, index: int, designation: str, on: _dt.date | None,
+             version: str | None) -> tuple[Decision | None, IpdesignateError | None]:
+        try:
+            if isinstance(item, IpdesignateError):
+                return None, item
+            profile = parse_profile(item, f"profiles[{index}]") if isinstance(item, dict) \
+                else item
+            return self.check(profile, designation, on, version), None
+        except IpdesignateError as exc:
+            return None, exc
+        except Exception as exc:  # a bug of ours must not lose the row either
+            err = IpdesignateError(f"internal error ({type(exc).__name__}): {exc}")
+            err.__cause__ = exc
+            return None, err
