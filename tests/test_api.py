@@ -32,3 +32,36 @@ def test_lazy_exports_resolve_to_the_defining_module() -> None:
     from ipdesignate.decision.model import Decision
 
     assert ipdesignate.Decision is Decision
+
+
+def test_star_import_binds_exactly_all() -> None:
+    """Every name in ``__all__`` imports in a fresh interpreter, and nothing else is bound."""
+    import subprocess
+    import sys
+
+    code = ("import ipdesignate; ns = {}; exec('from ipdesignate import *', ns); "
+            "print(sorted(k for k in ns if k != '__builtins__') == sorted(ipdesignate.__all__))")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                          timeout=60)
+    assert done.stdout.strip() == "True", done.stderr
+
+
+def test_every_error_class_is_public_and_drawn_in_the_docstring() -> None:
+    import inspect
+
+    from ipdesignate._core import errors
+
+    classes = {name for name, obj in vars(errors).items()
+               if inspect.isclass(obj) and issubclass(obj, Exception)
+               and obj.__module__ == errors.__name__}
+    assert classes <= set(ipdesignate.__all__)
+    doc = ipdesignate.__doc__ or ""
+    for name in classes:
+        assert name in doc, f"{name} is not drawn in the package docstring"
+
+
+def test_public_objects_come_from_the_package() -> None:
+    for name in ipdesignate.__all__:
+        obj = getattr(ipdesignate, name)
+        module = getattr(obj, "__module__", None)
+        assert module is None or module.startswith("ipdesignate"), (name, module)

@@ -48,6 +48,7 @@ if TYPE_CHECKING:
     from .library.library import Library
     from .library.load import load_rulebook
     from .library.schema import schema
+    from .lifecycle.timeline import DerivedFact, Timeline
     from .rulebook.model import Rulebook
 
 # Public names are re-exported lazily (PEP 562): ``import ipdesignate`` costs little, and
@@ -84,6 +85,8 @@ _EXPORTS = {
     "schema": ".library.schema",
     "CriterionResult": ".decision.trace",
     "Figure": ".decision.trace",
+    "Timeline": ".lifecycle.timeline",
+    "DerivedFact": ".lifecycle.timeline",
 }
 
 __all__ = [
@@ -93,6 +96,7 @@ __all__ = [
     "CompiledRulebook",
     "CriterionResult",
     "Decision",
+    "DerivedFact",
     "Event",
     "EventsError",
     "Figure",
@@ -107,6 +111,7 @@ __all__ = [
     "RulebookError",
     "RulebookRef",
     "SuspensionResult",
+    "Timeline",
     "UnitProfile",
     "VersionError",
     "YearFigures",

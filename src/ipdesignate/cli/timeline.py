@@ -96,15 +96,18 @@ def _from_library(args: argparse.Namespace, types_used: set[str]) -> CompiledLif
     lib = library(args)
     measure = args.measure
     if measure is None:
-        fits = sorted(m for m, versions in lib.measures.items()
-                      if any(rb.lifecycle is not None and types_used <= set(rb.model.event_types)
-                             for rb in versions))
+        # Types no measure declares are reported per unit later; they cannot choose.
+        declared = {m: set().union(*(rb.model.event_types for rb in versions
+                                     if rb.lifecycle is not None))
+                    for m, versions in lib.measures.items()}
+        known = types_used & set().union(*declared.values())
+        fits = sorted(m for m, types in declared.items() if known and known <= types)
         if len(fits) != 1:
             raise IpdesignateError(
                 "cannot tell which measure's lifecycle to use: "
                 + (f"several declare these event types ({', '.join(fits)})" if fits else
                    "no measure declares all of the event types "
-                   f"{', '.join(sorted(types_used)) or '(none)'}")
+                   f"{', '.join(sorted(known or types_used)) or '(none)'}")
                 + "; give --measure ID or --rulebook FILE")
         measure = fits[0]
     versions = lib.measures.get(measure)
