@@ -39,7 +39,8 @@ if TYPE_CHECKING:
     )
     from .applicant.events import Event
     from .applicant.load import load_profile, parse_profile
-    from .applicant.profile import Attestation, CarrierProfile, UnitProfile, YearFigures
+    from .applicant.profile import Attestation, Profile
+    from .applicant.vocabulary import FieldLabel, Vocabulary, field_label
     from .decision.model import Decision, RulebookRef, SuspensionResult, verdict_of
     from .decision.render import render_html, render_markdown, render_text
     from .decision.trace import CriterionResult, Figure
@@ -76,9 +77,10 @@ _EXPORTS = {
     "parse_profile": ".applicant.load",
     "Rulebook": ".rulebook.model",
     "Attestation": ".applicant.profile",
-    "CarrierProfile": ".applicant.profile",
-    "UnitProfile": ".applicant.profile",
-    "YearFigures": ".applicant.profile",
+    "Profile": ".applicant.profile",
+    "FieldLabel": ".applicant.vocabulary",
+    "Vocabulary": ".applicant.vocabulary",
+    "field_label": ".applicant.vocabulary",
     "render_html": ".decision.render",
     "render_markdown": ".decision.render",
     "render_text": ".decision.render",
@@ -92,13 +94,13 @@ _EXPORTS = {
 __all__ = [
     "Attestation",
     "Batch",
-    "CarrierProfile",
     "CompiledRulebook",
     "CriterionResult",
     "Decision",
     "DerivedFact",
     "Event",
     "EventsError",
+    "FieldLabel",
     "Figure",
     "InputError",
     "IpdesignateError",
@@ -106,16 +108,17 @@ __all__ = [
     "LifecycleError",
     "Outcome",
     "Problem",
+    "Profile",
     "ProfileError",
     "Rulebook",
     "RulebookError",
     "RulebookRef",
     "SuspensionResult",
     "Timeline",
-    "UnitProfile",
     "VersionError",
-    "YearFigures",
+    "Vocabulary",
     "__version__",
+    "field_label",
     "load_profile",
     "load_rulebook",
     "parse_profile",

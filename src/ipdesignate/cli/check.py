@@ -28,16 +28,17 @@ def run(args: argparse.Namespace) -> int:
     from ..decision.render import render_markdown, render_text
     from ..library.load import load_rulebook
 
-    profile = load_profile(args.profile)
     if args.rulebook:
         rb = load_rulebook(args.rulebook)
+        profile = load_profile(args.profile, rb.vocabulary)
         when = args.on or profile.application_date
         if when is not None and not rb.in_force(when):
             raise VersionError(f"{rb.id} {rb.version} is not in force on {when.isoformat()}",
                                [rb.window()])
         decision = rb.evaluate(profile, args.designation, args.on)
     else:
-        decision = library(args).check(profile, args.designation, args.on)
+        lib = library(args)
+        decision = lib.check(lib.load_profile(args.profile), args.designation, args.on)
     if args.format == "json":
         text = decision.model_dump_json(indent=2) + "\n"
     elif args.format == "markdown":

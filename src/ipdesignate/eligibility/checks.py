@@ -16,7 +16,6 @@ from typing import Any
 from .._core.errors import Path, did_you_mean
 from .._core.exact import Exact, Unit, add, parse_quantity, power, sub
 from .._core.periods import Period, parse_period, period_end
-from ..applicant.profile import entity_types
 from ..decision.trace import (
     FAIL,
     PASS,
@@ -96,9 +95,9 @@ def category(c: Compiler, chk: CategoryCheck, path: Path) -> CheckFn:
 
 
 def entity_type(c: Compiler, chk: EntityTypeCheck, path: Path) -> CheckFn:
-    kinds = entity_types(c.kind)
+    kinds = c.entity_types()
     for i, k in enumerate(chk.entity_type):
-        if k not in kinds:
+        if kinds and k not in kinds:
             c.problem((*path, "entity_type", i), f"unknown entity type {k!r}"
                       f"{did_you_mean(k, kinds)}", expected=f"one of: {', '.join(kinds)}")
     allowed = frozenset(chk.entity_type)

@@ -14,7 +14,7 @@ from typing import Any
 
 from .._core.errors import Path, Problem, did_you_mean
 from .._core.yaml import Located
-from ..applicant.profile import FieldInfo
+from ..applicant.vocabulary import FieldInfo, Vocabulary
 from ..decision.trace import ReadingUsed, Trace
 from ..rulebook.model import Reading, Rulebook
 
@@ -28,8 +28,8 @@ class Ctx:
         self.profile = profile
         self.on = on
         self.year = on.year
-        self.events = profile.events
-        self.attestations = profile.attestations
+        self.events = getattr(profile, "events", None)
+        self.attestations = getattr(profile, "attestations", None) or {}
         self.lifecycle = lifecycle
         self.timeline: Any = None  # built on first use: only lifecycle checks need it
 
@@ -45,7 +45,8 @@ class Compiler:
     located: Located | None
     file: str
     problems: list[Problem] = field(default_factory=list)
-    kind: str = "unit"
+    vocabulary: Vocabulary | None = None
+    kind: str = ""
     fields: dict[str, FieldInfo] = field(default_factory=dict)
     used: dict[str, ReadingUsed] = field(default_factory=dict)
 
@@ -57,9 +58,20 @@ class Compiler:
         else:
             self.problems.append(Problem(self.file, None, None, message, path, expected, found))
 
+    def kind_known(self) -> bool:
+        return self.vocabulary is not None and self.kind in self.vocabulary.kinds
+
+    def entity_types(self) -> tuple[str, ...]:
+        """Entity types of the profile kind being compiled (none when the kind is unknown)."""
+        if self.vocabulary is None or self.kind not in self.vocabulary.kinds:
+            return ()
+        return self.vocabulary.entity_types(self.kind)
+
     def field(self, name: str, path: Path, roles: tuple[str, ...]) -> FieldInfo | None:
         """Look up a profile field the rulebook reads; report it if absent or of a wrong kind."""
         info = self.fields.get(name)
+        if info is None and not self.kind_known():
+            return None  # the unknown kind is reported once, at the designation
         if info is None:
             fitting = [n for n, i in self.fields.items() if i.role in roles]
             self.problem(path, f"the {self.kind} profile has no field {name!r}"

@@ -10,7 +10,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from .._core.errors import Path, did_you_mean
-from ..applicant.profile import entity_types, readable_fields
 from ..decision.trace import ReadingUsed
 from ..rulebook.base import Citation, Text
 from ..rulebook.model import Criterion, Designation, Suspension
@@ -64,7 +63,7 @@ def _criterion(c: Compiler, crit: Criterion, path: Path, kinds: tuple[str, ...]
     c.used = {}
     if crit.applies_to is not None:
         for i, kind in enumerate(crit.applies_to):
-            if kind not in kinds:
+            if kinds and kind not in kinds:
                 c.problem((*path, "applies_to", i), f"unknown entity type {kind!r}"
                           f"{did_you_mean(kind, kinds)}", expected=f"one of: {', '.join(kinds)}")
     check = compile_check(c, crit.check, (*path, "check"))
@@ -89,10 +88,16 @@ def _suspension(c: Compiler, s: Suspension, path: Path) -> CompiledSuspension:
 def compile_designation(c: Compiler, did: str, d: Designation) -> CompiledDesignation:
     path: Path = ("designations", did)
     c.kind = d.profile
-    c.fields = readable_fields(d.profile)
-    kinds = entity_types(d.profile)
+    vocab = c.vocabulary
+    if vocab is not None and d.profile not in vocab.kinds:
+        c.problem((*path, "profile"), f"no profile kind {d.profile!r} in the vocabulary"
+                  f"{did_you_mean(d.profile, vocab.kinds)}",
+                  expected=f"one of: {', '.join(vocab.kinds)}", found=repr(d.profile))
+        vocab = None
+    c.fields = vocab.readable_fields(d.profile) if vocab is not None else {}
+    kinds = c.entity_types()
     for i, kind in enumerate(d.applies_to):
-        if kind not in kinds:
+        if kinds and kind not in kinds:
             c.problem((*path, "applies_to", i), f"unknown entity type {kind!r}"
                       f"{did_you_mean(kind, kinds)}", expected=f"one of: {', '.join(kinds)}")
     seen: dict[str, int] = {}

@@ -14,6 +14,7 @@ from typing import Any
 from .._core.errors import IpdesignateError, Problem, ProfileError, did_you_mean
 from .._core.periods import parse_period, period_end
 from .._version import __version__
+from ..applicant.vocabulary import Vocabulary, default_vocabulary
 from ..decision.model import (
     Decision,
     DesignationRef,
@@ -79,8 +80,11 @@ class CompiledRulebook:
     """A rulebook compiled once, ready to evaluate many profiles."""
 
     def __init__(self, model: Rulebook, designations: dict[str, CompiledDesignation],
-                 sha256: str, file: str | None, lifecycle: Any = None) -> None:
+                 sha256: str, file: str | None, lifecycle: Any = None,
+                 vocabulary: Vocabulary | None = None) -> None:
         self.model = model
+        # the applicant vocabulary this version was compiled against (its profiles' fields)
+        self.vocabulary = vocabulary if vocabulary is not None else default_vocabulary()
         self.designations = designations
         self.sha256 = sha256
         self.file = file
@@ -178,8 +182,9 @@ class CompiledRulebook:
                 "<profile>", None, None, f"{designation} is open to "
                 f"{', '.join(sorted(d.applies_to))}, not to a {entity}", ("entity_type",),
                 " or ".join(sorted(d.applies_to)), entity)])
-        if profile.events:
-            self._check_event_types(profile.events)
+        events = getattr(profile, "events", None)
+        if events:
+            self._check_event_types(events)
         ctx = Ctx(profile, on, self.timelines)
         results: list[CriterionResult] = []
         statuses: list[str] = []
@@ -212,7 +217,8 @@ class CompiledRulebook:
             if st == UNKNOWN:
                 warnings = (*warnings, f"whether {s.id} applies is unknown: "
                             f"{', '.join(tr.missing)} not stated")
-        undeclared = [a for a in profile.attestations if a not in self.model.attestations]
+        stated = getattr(profile, "attestations", None) or {}
+        undeclared = [a for a in stated if a not in self.model.attestations]
         if undeclared:
             warnings = (*warnings, "attestations not used by this rulebook: "
                         + ", ".join(sorted(undeclared)))

@@ -17,7 +17,7 @@ from pydantic import TypeAdapter, ValidationError
 from .._core.errors import Path, did_you_mean
 from .._core.exact import Exact, Unit, add, div, sub, total
 from .._core.periods import parse_period, within_lookback
-from ..applicant.profile import FieldInfo
+from ..applicant.vocabulary import FieldInfo
 from ..decision.trace import Trace
 from ..rulebook.model import (
     CountMeasure,
@@ -63,10 +63,11 @@ def _series_reader(info: FieldInfo) -> Callable[[Ctx, Trace, int, int], list[Exa
     name = info.name
     quotient = info.quotient
     qpart, qwhole = (quotient.part, quotient.whole) if quotient else ("", "")
+    container = info.container
     paths: dict[int, tuple[str, str, str]] = {}
 
     def read(ctx: Ctx, tr: Trace, first: int, last: int) -> list[Exact] | None:
-        yearly = ctx.profile.yearly
+        yearly = getattr(ctx.profile, container)
         inputs = tr.inputs
         values: list[Exact] = []
         complete = True

@@ -21,7 +21,9 @@ from .._core.errors import (
     VersionError,
     did_you_mean,
 )
-from ..applicant.load import parse_profile
+from ..applicant.load import load_profile, parse_profile
+from ..applicant.profile import Profile
+from ..applicant.vocabulary import Vocabulary, default_vocabulary
 from ..decision.model import Decision
 from ..eligibility.evaluate import CompiledRulebook
 from .batch import Batch, Outcome, applicant_name
@@ -84,8 +86,29 @@ class Library:
                     problems.append(Problem(b.file or b.id, None, None,
                                             f"the windows of two versions overlap: {a.window()} "
                                             f"and {b.window()}"))
+        self.vocabulary = self._merged_vocabulary(problems)
         if problems:
             raise RulebookError(problems)
+
+    def _merged_vocabulary(self, problems: list[Problem]) -> Vocabulary:
+        """One vocabulary for the profiles of every version: each rulebook's, merged."""
+        books = self.all()
+        if not books:
+            return default_vocabulary()
+        merged = books[0].vocabulary.copy()
+        for rb in books[1:]:
+            if rb.vocabulary.kinds == merged.kinds:
+                continue
+            for conflict in merged.extend(dict(rb.vocabulary.kinds), rb.file or rb.id):
+                problems.append(Problem(rb.file or rb.id, None, None, conflict))
+        return merged
+
+    def load_profile(self, path: str | FsPath) -> Profile:
+        """Load a profile with this library's vocabulary (its rulebooks' extensions too)."""
+        return load_profile(path, self.vocabulary)
+
+    def parse_profile(self, data: dict[str, Any], name: str = "<profile>") -> Profile:
+        return parse_profile(data, name, self.vocabulary)
 
     @classmethod
     def load(cls, paths: Iterable[str | FsPath]) -> Library:
@@ -232,8 +255,8 @@ class Library:
         try:
             if isinstance(item, IpdesignateError):
                 return None, item
-            profile = parse_profile(item, f"profiles[{index}]") if isinstance(item, dict) \
-                else item
+            profile = (parse_profile(item, f"profiles[{index}]", self.vocabulary)
+                       if isinstance(item, dict) else item)
             return self.check(profile, designation, on, version), None
         except IpdesignateError as exc:
             return None, exc

@@ -12,6 +12,13 @@ from typing import Any
 from .._core.errors import LifecycleError, Path, Problem, RulebookError
 from .._core.validate import validate
 from .._core.yaml import Located, load_bytes
+from ..applicant.vocabulary import (
+    Vocabulary,
+    check_kinds,
+    default_vocabulary,
+    load_vocabulary_file,
+    vocabulary_file_for,
+)
 from ..eligibility.compiler import Compiler
 from ..eligibility.designations import check_interpretations, compile_designation
 from ..eligibility.evaluate import CompiledRulebook
@@ -63,20 +70,37 @@ def compile_rulebook(located: Located, raw: bytes, file: FsPath | None,
     model = validate(Rulebook, located, problems)
     if model is None:
         raise RulebookError(problems)
-    compiler = Compiler(model, located, located.file)
+    vocabulary = _vocabulary(located, model, file, problems)
+    compiler = Compiler(model, located, located.file, vocabulary=vocabulary)
     check_interpretations(compiler)
     designations = {did: compile_designation(compiler, did, d)
                     for did, d in model.designations.items()}
     problems.extend(compiler.problems)
     _check_quotes(located, model, file.parent if file else None, problems)
-    check_cases(located, model, problems)
+    check_cases(located, model, problems, vocabulary)
     lifecycle = None
     if model.lifecycle is not None:
         lifecycle = _compile_lifecycle(model, located, problems)
     if problems:
         raise RulebookError(problems)
     return CompiledRulebook(model, designations, hashlib.sha256(raw).hexdigest(),
-                            str(file) if file else None, lifecycle)
+                            str(file) if file else None, lifecycle, vocabulary)
+
+
+def _vocabulary(located: Located, model: Rulebook, file: FsPath | None,
+                problems: list[Problem]) -> Vocabulary:
+    """The shared vocabulary nearest the file, extended by the rulebook's ``vocabulary:``."""
+    try:
+        vocabulary = load_vocabulary_file(vocabulary_file_for(file)).copy()
+    except RulebookError as exc:
+        problems.extend(exc.problems)
+        vocabulary = default_vocabulary()
+    if model.vocabulary is not None:
+        kinds = model.vocabulary.kinds
+        check_kinds(located, kinds, ("vocabulary", "kinds"), problems)
+        for conflict in vocabulary.extend(dict(kinds), located.file):
+            problems.append(located.problem(("vocabulary",), conflict))
+    return vocabulary
 
 
 def _compile_lifecycle(model: Rulebook, located: Located, problems: list[Problem]) -> Any:

@@ -2,23 +2,30 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated, Any, Union
 
 from pydantic import Field, TypeAdapter
 
-from ..applicant.profile import CarrierProfile, UnitProfile
+from ..applicant.vocabulary import Vocabulary, profile_models
 from ..decision.model import Decision
 from ..rulebook.model import Rulebook
 
-ProfileDocument = Annotated[UnitProfile | CarrierProfile, Field(discriminator="kind")]
+
+def profile_schema(vocabulary: Vocabulary | None = None) -> dict[str, Any]:
+    """The profile as accepted: one schema per kind of the vocabulary, chosen by ``kind``."""
+    models = tuple(profile_models(vocabulary).values())
+    if len(models) == 1:
+        return models[0].model_json_schema()
+    document = Annotated[Union[models], Field(discriminator="kind")]  # type: ignore[valid-type]  # noqa: UP007
+    return TypeAdapter(document).json_schema()
 
 
-def schema(what: str) -> dict[str, Any]:
+def schema(what: str, vocabulary: Vocabulary | None = None) -> dict[str, Any]:
     """``decision`` (as serialised), ``profile`` (as accepted) or ``rulebook``."""
     if what == "decision":
         return Decision.model_json_schema(mode="serialization")
     if what == "profile":
-        return TypeAdapter(ProfileDocument).json_schema()
+        return profile_schema(vocabulary)
     if what == "rulebook":
         return Rulebook.model_json_schema()
     raise ValueError(what)

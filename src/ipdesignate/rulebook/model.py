@@ -15,6 +15,7 @@ from pydantic import AfterValidator, Discriminator, Field, Tag
 from .._core.periods import parse_period
 from .base import Citation, Strict, Text, head_of
 from .lifecycle_model import EventType, Lifecycle
+from .vocabulary import VocabularyExtension
 
 
 class DateFact(Strict):
@@ -297,7 +298,7 @@ class Suspension(Strict):
 
 class Designation(Strict):
     name: Text
-    profile: Literal["unit", "carrier"]
+    profile: str = Field(pattern=r"^[a-z][a-z0-9_]*$")
     applies_to: tuple[str, ...] = Field(min_length=1)
     criteria: tuple[Criterion, ...] = Field(min_length=1)
     suspensions: tuple[Suspension, ...] = ()
@@ -342,6 +343,7 @@ class Rulebook(Strict):
     supersedes: tuple[Superseded, ...] = ()
     source: Source
     provenance: tuple[str, ...] = ()
+    vocabulary: VocabularyExtension | None = None
     attestations: dict[str, Text] = {}
     event_types: dict[str, EventType] = {}
     interpretations: dict[str, Interpretation] = {}

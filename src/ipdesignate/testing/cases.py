@@ -14,7 +14,7 @@ from .._core.errors import IpdesignateError, Path, Problem
 from .._core.validate import validate
 from .._core.yaml import Located
 from ..applicant.load import parse_profile
-from ..applicant.profile import PROFILE_KINDS
+from ..applicant.vocabulary import Vocabulary
 from ..eligibility.evaluate import CompiledRulebook
 from ..rulebook.model import Rulebook, TestCase
 
@@ -81,7 +81,8 @@ def case_located(located: Located, rulebook: Rulebook, index: int,
     return view, ()
 
 
-def check_cases(located: Located, rulebook: Rulebook, problems: list[Problem]) -> None:
+def check_cases(located: Located, rulebook: Rulebook, problems: list[Problem],
+                vocabulary: Vocabulary) -> None:
     """Validate every case: its designation, expected criteria, base and profile."""
     bases = base_positions(located)
     for i, case in enumerate(rulebook.tests):
@@ -108,8 +109,8 @@ def check_cases(located: Located, rulebook: Rulebook, problems: list[Problem]) -
                                             expected=f"one of: {known}"))
             continue
         view = case_located(located, rulebook, i, bases)
-        if view is not None:
-            validate(PROFILE_KINDS[d.profile], view[0], problems, view[1])
+        if view is not None and d.profile in vocabulary.kinds:
+            validate(vocabulary.model(d.profile), view[0], problems, view[1])
 
 
 @dataclass
@@ -160,7 +161,8 @@ def run_cases(compiled: CompiledRulebook) -> tuple[list[CaseResult], Coverage]:
         if data is None:  # pragma: no cover - rejected when the rulebook loaded
             raise IpdesignateError(f"test {case.name!r} has no profile")
         try:
-            decision = compiled.evaluate(parse_profile(data, f"test {case.name}"),
+            decision = compiled.evaluate(parse_profile(data, f"test {case.name}",
+                                                       compiled.vocabulary),
                                          case.designation, case.on)
         except IpdesignateError as exc:
             results.append(CaseResult(case.name, case.designation, False, "error",

@@ -1,0 +1,88 @@
+"""The applicant vocabulary as data: profile kinds, their fields and entity types.
+
+A vocabulary file (``rulebooks/vocabulary.yaml``) is shared by the rulebooks; a rulebook
+may extend it under ``vocabulary:`` (new kinds, fields, entity types). This module only
+describes the shape; ``applicant.vocabulary`` turns it into the profile models.
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import Field, model_validator
+
+from .base import Strict, Text
+
+NAME = r"^[a-z][a-z0-9_]*$"
+
+# The types a field may have. Scalars may sit inside a yearly series; the rest may not.
+SCALAR_TYPES = ("fact", "count", "money", "rate", "date", "category", "text")
+FieldType = Literal["fact", "count", "money", "rate", "date", "category", "text", "yearly",
+                    "events", "attestations"]
+
+
+class Quotient(Strict):
+    """When the field is absent, it is exactly ``part / whole`` (fields of the same record)."""
+
+    part: str = Field(pattern=NAME)
+    whole: str = Field(pattern=NAME)
+
+
+class FieldSpec(Strict):
+    """One field of a profile kind (or of one year of its yearly series)."""
+
+    type: FieldType
+    label: Text
+    description: str | None = None
+    unit: Text | None = Field(None, description="what is counted or measured, e.g. 人/people "
+                              "(money is always yuan, a rate a fraction)")
+    values: dict[str, Text] | None = Field(
+        None, description="the allowed values of a category, each with its label")
+    within: str | None = Field(None, pattern=NAME, description="a part of this whole: "
+                               "the field cannot exceed that field of the same record")
+    quotient: Quotient | None = None
+    fields: dict[str, FieldSpec] | None = Field(
+        None, description="the figures of one year (for type yearly)")
+
+    @model_validator(mode="after")
+    def _fits_type(self) -> FieldSpec:
+        if (self.values is not None) != (self.type == "category"):
+            raise ValueError("a category lists its 'values'; no other type has values")
+        if self.type == "category" and not self.values:
+            raise ValueError("a category needs at least one value")
+        if (self.fields is not None) != (self.type == "yearly"):
+            raise ValueError("a yearly series lists its 'fields'; no other type has fields")
+        if self.quotient is not None and self.type != "rate":
+            raise ValueError("only a rate can be a quotient of two fields")
+        if self.within is not None and self.type not in ("count", "money"):
+            raise ValueError("only a count or an amount of money can lie 'within' another")
+        if self.unit is not None and self.type not in ("count",):
+            raise ValueError("only a count takes a 'unit' (money is yuan, a rate a fraction)")
+        for name, spec in (self.fields or {}).items():
+            if spec.type not in SCALAR_TYPES:
+                raise ValueError(f"yearly figure {name!r} must be one of: "
+                                 f"{', '.join(SCALAR_TYPES)}")
+        return self
+
+
+class KindSpec(Strict):
+    """A profile kind: who applies, which entity types it covers, and what it states."""
+
+    label: Text | None = None
+    description: str | None = None
+    entity_types: dict[str, Text] = {}
+    fields: dict[str, FieldSpec] = {}
+
+
+class VocabularyFile(Strict):
+    """A shared vocabulary file (``vocabulary: 1``)."""
+
+    vocabulary: Literal[1]
+    kinds: dict[str, KindSpec] = Field(min_length=1)
+    note: str | None = None
+
+
+class VocabularyExtension(Strict):
+    """What a rulebook adds to the shared vocabulary (new kinds, fields or entity types)."""
+
+    kinds: dict[str, KindSpec] = Field(min_length=1)
