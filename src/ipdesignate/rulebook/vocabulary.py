@@ -32,7 +32,8 @@ class FieldSpec(Strict):
     """One field of a profile kind (or of one year of its yearly series)."""
 
     type: FieldType
-    label: Text
+    label: Text | None = Field(None, description="required, except for a yearly series "
+                               "that a rulebook extends with more figures")
     description: str | None = None
     unit: Text | None = Field(None, description="what is counted or measured, e.g. 人/people "
                               "(money is always yuan, a rate a fraction)")
@@ -46,6 +47,8 @@ class FieldSpec(Strict):
 
     @model_validator(mode="after")
     def _fits_type(self) -> FieldSpec:
+        if self.label is None and self.type != "yearly":
+            raise ValueError("a field needs a 'label': {zh: …, en: …}")
         if (self.values is not None) != (self.type == "category"):
             raise ValueError("a category lists its 'values'; no other type has values")
         if self.type == "category" and not self.values:
