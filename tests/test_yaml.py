@@ -5,7 +5,8 @@ from __future__ import annotations
 from decimal import Decimal
 
 from ipdesignate._core.errors import Problem
-from ipdesignate._core.yaml import MAX_BYTES, load_bytes, load_text
+from ipdesignate._core.limits import LIMITS
+from ipdesignate._core.yaml import load_bytes, load_text
 
 
 def _load(text: str) -> tuple[object, list[Problem]]:
@@ -36,7 +37,7 @@ def test_positions_are_one_based() -> None:
 
 def test_oversized_input_is_refused() -> None:
     problems: list[Problem] = []
-    assert load_bytes(b"a: 1\n" + b"#" * MAX_BYTES, "big.yaml", problems) is None
+    assert load_bytes(b"a: 1\n" + b"#" * LIMITS.max_bytes, "big.yaml", problems) is None
     assert "too large" in problems[0].message
 
 

@@ -37,6 +37,7 @@ if TYPE_CHECKING:
         RulebookError,
         VersionError,
     )
+    from ._core.limits import LIMITS, Limits
     from .applicant.events import Event
     from .applicant.load import load_profile, parse_profile
     from .applicant.profile import Attestation, Profile
@@ -67,6 +68,8 @@ _EXPORTS = {
     "ProfileError": "._core.errors",
     "RulebookError": "._core.errors",
     "VersionError": "._core.errors",
+    "LIMITS": "._core.limits",
+    "Limits": "._core.limits",
     "CompiledRulebook": ".eligibility.evaluate",
     "Event": ".applicant.events",
     "Library": ".library.library",
@@ -92,6 +95,7 @@ _EXPORTS = {
 }
 
 __all__ = [
+    "LIMITS",
     "Attestation",
     "Batch",
     "CompiledRulebook",
@@ -106,6 +110,7 @@ __all__ = [
     "IpdesignateError",
     "Library",
     "LifecycleError",
+    "Limits",
     "Outcome",
     "Problem",
     "Profile",

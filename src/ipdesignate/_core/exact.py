@@ -8,10 +8,12 @@ Decimal and Fraction compare exactly with each other, so a boundary is never blu
 from __future__ import annotations
 
 import re
-from decimal import Context, Decimal, Inexact, InvalidOperation
+from decimal import Context, Decimal, Inexact, InvalidOperation, localcontext
 from enum import StrEnum
 from fractions import Fraction
 from math import gcd
+
+from .limits import bounded, digit_text_problem
 
 Exact = Decimal | Fraction | int
 
@@ -128,8 +130,13 @@ def exact_str(x: Exact) -> str:
 
 
 def _round(x: Exact, places: int) -> Decimal:
-    d = Decimal(x.numerator) / Decimal(x.denominator) if isinstance(x, Fraction) else Decimal(x)
-    return d.quantize(Decimal(1).scaleb(-places))
+    # Enough precision for the integer part plus the places: a derived value (a growth
+    # ratio of two bounded inputs) may have more digits than the default 28.
+    size = int(abs(int(x)).bit_length() * 0.30103) + 2
+    with localcontext(Context(prec=size + places + 4)):
+        d = (Decimal(x.numerator) / Decimal(x.denominator) if isinstance(x, Fraction)
+             else Decimal(x))
+        return d.quantize(Decimal(1).scaleb(-places))
 
 
 def display(x: Exact, unit: Unit) -> str:
@@ -173,17 +180,23 @@ _UNIT_OF = {"%": Unit.RATIO, "万元": Unit.YUAN, "元": Unit.YUAN, "亿元": Un
 
 
 def parse_quantity(raw: object) -> tuple[Decimal, Unit] | None:
-    """Parse ``40%``, ``100万元``, ``3``, ``0.4``; None when ``raw`` is not a quantity."""
+    """Parse ``40%``, ``100万元``, ``3``, ``0.4``; None when ``raw`` is not a quantity.
+
+    Raises ValueError, naming the accepted range, for a number beyond ``LIMITS``."""
     if isinstance(raw, bool):
         return None
     if isinstance(raw, int):
-        return Decimal(raw), Unit.COUNT
+        return Decimal(bounded(raw)), Unit.COUNT
     if isinstance(raw, Decimal):
-        return raw, Unit.NUMBER
+        return Decimal(bounded(raw)), Unit.NUMBER
     if isinstance(raw, float):
         return None  # binary floats never reach a threshold: they are not exact
     if not isinstance(raw, str):
         return None
+    if len(raw) > 200:  # no quantity is this long; do not even run the pattern
+        why = digit_text_problem(raw)
+        if why is not None:
+            raise ValueError(why)
     m = _QUANTITY.match(raw)
     if m is None:
         return None
@@ -193,5 +206,6 @@ def parse_quantity(raw: object) -> tuple[Decimal, Unit] | None:
         return None
     suffix = m.group(2)
     if suffix is None:
-        return value, (Unit.COUNT if "." not in m.group(1) else Unit.NUMBER)
-    return _EXACT.multiply(value, _SCALE[suffix]), _UNIT_OF[suffix]
+        return Decimal(bounded(value)), (Unit.COUNT if "." not in m.group(1) else Unit.NUMBER)
+    bounded(value)  # before scaling: 0.(61 ones)% would not be exact at 60 digits
+    return Decimal(bounded(_EXACT.multiply(value, _SCALE[suffix]))), _UNIT_OF[suffix]

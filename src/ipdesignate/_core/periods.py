@@ -18,6 +18,8 @@ from dataclasses import dataclass
 
 from dateutil.relativedelta import relativedelta
 
+from .limits import LIMITS
+
 _PERIOD = re.compile(r"^\s*(\d+)\s*(day|days|month|months|year|years)\s*$")
 
 
@@ -40,15 +42,35 @@ class Period:
         return relativedelta(years=self.amount)
 
 
-def parse_period(text: object) -> Period | None:
-    """``"3 years"`` → Period(3, "years"); None when ``text`` is not a period."""
-    if not isinstance(text, str):
+def _match(text: object) -> Period | None:
+    if not isinstance(text, str) or len(text) > 40:
         return None
     m = _PERIOD.match(text)
     if m is None:
         return None
     unit = m.group(2)
     return Period(int(m.group(1)), unit if unit.endswith("s") else unit + "s")
+
+
+def parse_period(text: object) -> Period | None:
+    """``"3 years"`` → Period(3, "years"); None when ``text`` is not a period, or is one
+    longer than ``LIMITS`` allow (validation has said why: see ``period_problem``)."""
+    period = _match(text)
+    if period is None or period.amount > LIMITS.max_period(period.unit):
+        return None
+    return period
+
+
+def period_problem(text: object) -> str | None:
+    """Why ``text`` is not an accepted period; None when it is one."""
+    period = _match(text)
+    if period is None:
+        return (f"{str(text)[:40]!r} is not a period; write it as the law does, e.g. "
+                "'30 days', '6 months', '3 years'")
+    if period.amount > LIMITS.max_period(period.unit):
+        return (f"{text!r} is longer than any period accepted "
+                f"({LIMITS.describe_period()}; limit max_period_years)")
+    return None
 
 
 def period_end(start: _dt.date, period: Period) -> _dt.date:

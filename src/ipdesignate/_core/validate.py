@@ -16,6 +16,7 @@ from pydantic import BaseModel, ValidationError
 from pydantic_core import ErrorDetails
 
 from .errors import Path, Problem
+from .limits import shown
 from .yaml import Located
 
 M = TypeVar("M", bound=BaseModel)
@@ -87,6 +88,15 @@ def allowed_keys(root: type[BaseModel], loc: tuple[Any, ...]) -> list[str] | Non
     return [info.alias or name for name, info in members[0].model_fields.items()]
 
 
+def _is_tag(union: Any, item: Any) -> bool:
+    """Whether ``item`` names a member of ``union`` (not an index into an Optional list)."""
+    for member in get_args(union):
+        inner = _unwrap(member)[0]
+        if _tag(member) == item or getattr(inner, "__name__", None) == item:
+            return True
+    return False
+
+
 def data_path(data: Any, loc: tuple[Any, ...], root: Any = None) -> Path:
     """The part of a pydantic location that indexes real data (union tags are skipped)."""
     out: list[str | int] = []
@@ -95,8 +105,8 @@ def data_path(data: Any, loc: tuple[Any, ...], root: Any = None) -> Path:
         bare = _unwrap(tp)[0] if tp is not None else None
         if bare is not None and get_origin(bare) in (Union, types.UnionType):
             nxt, used = _step(bare, item)
-            if used:  # a union tag or member name: a step in the types, not in the data
-                tp = nxt
+            if used and _is_tag(bare, item):  # a union tag or member name: a step in
+                tp = nxt                      # the types, not in the data
                 continue
         if tp is not None:
             tp = _step(tp, item)[0]
@@ -119,7 +129,9 @@ def _found(value: Any) -> str:
         return "a mapping"
     if isinstance(value, list):
         return "a list"
-    text = str(value) if isinstance(value, (Decimal, int)) else repr(value)
+    if isinstance(value, (Decimal, int)):
+        return shown(value)
+    text = repr(value)
     return text if len(text) <= 60 else text[:57] + "..."
 
 

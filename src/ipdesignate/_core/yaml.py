@@ -4,13 +4,17 @@ We compose the node graph with ruamel.yaml and build plain Python values ourselv
 - no tag other than YAML's core scalars is ever constructed (no Python objects, no eval);
 - floats stay exact: ``0.40`` becomes ``Decimal("0.40")``, never a binary float;
 - duplicate keys are errors, with both positions;
-- aliases are expanded against a node budget, so an alias bomb is refused, not expanded.
+- aliases are expanded against a budget (values produced by an alias count, plain values
+  do not), so an alias bomb is refused, not expanded;
+- numbers, dates and nesting are held to ``limits.LIMITS`` as they are built, so a number
+  of a billion digits or a list nested a thousand levels deep is a located error.
 """
 
 from __future__ import annotations
 
 import datetime as _dt
 import io
+import re
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from pathlib import Path as _FsPath
@@ -18,13 +22,17 @@ from typing import Any
 
 from ruamel.yaml import YAML
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
+from ruamel.yaml.events import (
+    MappingEndEvent,
+    MappingStartEvent,
+    SequenceEndEvent,
+    SequenceStartEvent,
+)
 from ruamel.yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 from ruamel.yaml.resolver import VersionedResolver
 
 from .errors import Path, Problem
-
-MAX_BYTES = 4 * 1024 * 1024
-MAX_NODES = 200_000
+from .limits import LIMITS, bounded, date_problem, digit_text_problem, number_problem
 
 _CORE = "tag:yaml.org,2002:"
 
@@ -89,13 +97,53 @@ class _Refused(Exception):
         self.problem = problem
 
 
+def _too_large(file: str, found: str) -> Problem:
+    return Problem(file, None, None, "file is too large to load safely",
+                   expected=f"at most {LIMITS.max_bytes} bytes", found=found)
+
+
+_BLOCK_PREFIX = re.compile(r"(?m)^[ \t?:-]*")
+
+
+def _too_deep(file: str, text: str) -> Problem | None:
+    """Where a document first nests deeper than the limit, or None.
+
+    It must be found before composing: the C composer recurses on the C stack, so a
+    document nested some thousands of levels deep kills the process (SIGSEGV) instead of
+    raising. A block level needs a deeper indentation and a flow level a bracket, so most
+    documents are cleared by a cheap bound; the others are walked as parse events
+    (iteratively) to find the first level too deep.
+    """
+    limit = LIMITS.max_depth
+    indent = max((len(m) for m in _BLOCK_PREFIX.findall(text)), default=0)
+    if indent + 2 + text.count("[") + text.count("{") <= limit:
+        return None
+    depth = 0
+    try:
+        for event in _parser().parse(io.StringIO(text)):
+            if isinstance(event, (MappingStartEvent, SequenceStartEvent)):
+                depth += 1
+                if depth > limit:
+                    mark = event.start_mark
+                    return Problem(file, mark.line + 1, mark.column + 1,
+                                   "the document is nested too deeply",
+                                   expected=f"at most {limit} nested levels (limit max_depth)")
+            elif isinstance(event, (MappingEndEvent, SequenceEndEvent)):
+                depth -= 1
+    except YAMLError:
+        return None  # composing reports the syntax error, located
+    return None
+
+
 def load_text(text: str, file: str, problems: list[Problem]) -> Located | None:
     """Parse ``text``; append every problem found and return None if any is fatal."""
-    if len(text.encode("utf-8", "surrogatepass")) > MAX_BYTES:
-        problems.append(
-            Problem(file, None, None, "file is too large to load safely",
-                    expected=f"at most {MAX_BYTES} bytes", found=f"{len(text)} characters")
-        )
+    limit = LIMITS.max_bytes
+    if len(text) > limit or len(text.encode("utf-8", "surrogatepass")) > limit:
+        problems.append(_too_large(file, f"{len(text)} characters"))
+        return None
+    deep = _too_deep(file, text)
+    if deep is not None:
+        problems.append(deep)
         return None
     try:
         root = _parser().compose(io.StringIO(text))
@@ -122,20 +170,51 @@ def load_text(text: str, file: str, problems: list[Problem]) -> Located | None:
     return located
 
 
+def read_bounded(path: str | _FsPath, problems: list[Problem], *, name: str | None = None,
+                 regular_only: bool = False) -> bytes | None:
+    """The bytes of a file (``-``: standard input), reading at most ``LIMITS.max_bytes``.
+
+    ``stat`` says 0 bytes for a device, a FIFO or a pipe, so the limit is enforced while
+    reading: ``/dev/zero`` is refused after max_bytes, not read until memory runs out.
+    ``regular_only`` refuses anything but a regular file before opening it (a FIFO would
+    block the open itself).
+    """
+    import os
+    import stat
+    import sys
+
+    label = name or str(path)
+    limit = LIMITS.max_bytes
+    try:
+        if str(path) == "-":
+            data = sys.stdin.buffer.read(limit + 1)
+        else:
+            if regular_only:
+                mode = os.stat(path).st_mode
+                if not stat.S_ISREG(mode):
+                    problems.append(Problem(label, None, None, "not a regular file",
+                                            expected="a regular file"))
+                    return None
+            with open(path, "rb") as fh:
+                data = fh.read(limit + 1)
+    except OSError as exc:
+        problems.append(Problem(label, None, None, f"cannot read file: {exc.strerror or exc}"))
+        return None
+    except ValueError as exc:  # e.g. a path with a NUL byte
+        problems.append(Problem(label, None, None, f"cannot read file: {exc}"))
+        return None
+    if len(data) > limit:
+        problems.append(_too_large(label, f"more than {limit} bytes"))
+        return None
+    return data
+
+
 def load_file(path: str | _FsPath, problems: list[Problem]) -> Located | None:
     """Read and parse a file; unreadable or non-UTF-8 files are problems, not tracebacks."""
-    name = str(path)
-    try:
-        size = _FsPath(path).stat().st_size
-        if size > MAX_BYTES:
-            problems.append(Problem(name, None, None, "file is too large to load safely",
-                                    expected=f"at most {MAX_BYTES} bytes", found=f"{size} bytes"))
-            return None
-        raw = _FsPath(path).read_bytes()
-    except OSError as exc:
-        problems.append(Problem(name, None, None, f"cannot read file: {exc.strerror or exc}"))
+    raw = read_bounded(path, problems)
+    if raw is None:
         return None
-    return load_bytes(raw, name, problems)
+    return load_bytes(raw, "<stdin>" if str(path) == "-" else str(path), problems)
 
 
 def load_bytes(raw: bytes, name: str, problems: list[Problem]) -> Located | None:
@@ -152,20 +231,37 @@ class _Builder:
     def __init__(self, located: Located, problems: list[Problem]) -> None:
         self.located = located
         self.problems = problems
-        self.budget = MAX_NODES
+        self.budget = LIMITS.max_alias_values
+        # Nodes built once: building one again is an alias expansion, which is what an
+        # alias bomb multiplies. Plain values are bounded by the file size already.
+        self.built: set[int] = set()
 
     def _pos(self, node: Node) -> tuple[int, int]:
         return (node.start_mark.line + 1, node.start_mark.column + 1)
 
+    def _refuse(self, node: Node, message: str, expected: str | None = None,
+                path: Path = ()) -> _Refused:
+        line, col = self._pos(node)
+        return _Refused(Problem(self.located.file, line, col, message, path, expected))
+
     def build(self, node: Node, path: Path) -> Any:
-        self.budget -= 1
-        if self.budget < 0:
-            line, col = self._pos(node)
-            raise _Refused(Problem(
-                self.located.file, line, col,
-                "document expands to too many values (an alias bomb?); refused",
-                expected=f"at most {MAX_NODES} values after expanding aliases",
-            ))
+        key = id(node)
+        if key in self.built:
+            self.budget -= 1
+            if self.budget < 0:
+                # an aliased node keeps its anchor's mark: point at the line that uses it
+                line, col = self.located.where(path[:-1])
+                raise _Refused(Problem(
+                    self.located.file, line, col,
+                    "aliases expand to too many values (an alias bomb?); refused",
+                    expected=f"at most {LIMITS.max_alias_values} values produced by "
+                    "aliases (limit max_alias_values)"))
+        else:
+            self.built.add(key)
+        if len(path) > LIMITS.max_depth and not isinstance(node, ScalarNode):
+            raise self._refuse(node, "the document is nested too deeply",
+                               f"at most {LIMITS.max_depth} nested levels (limit max_depth)",
+                               path[:3])
         self.located.values.setdefault(path, self._pos(node))
         if isinstance(node, MappingNode):
             return self._mapping(node, path)
@@ -174,7 +270,7 @@ class _Builder:
                 self._bad_tag(node)
             return [self.build(child, (*path, i)) for i, child in enumerate(node.value)]
         assert isinstance(node, ScalarNode)
-        return self._scalar(node)
+        return self._scalar(node, path)
 
     def _mapping(self, node: MappingNode, path: Path) -> dict[str, Any]:
         if str(node.tag) not in (_CORE + "map",):
@@ -206,6 +302,31 @@ class _Builder:
             out[key] = self.build(value_node, (*path, key))
         return out
 
+    def _number(self, node: ScalarNode, kind: str, value: str, path: Path) -> Any:
+        """An int or an exact Decimal, inside ``LIMITS`` (checked on the text first, so a
+        5,000-digit integer or ``1e999999999`` is refused before any arithmetic)."""
+        text = value.replace("_", "")
+        why = digit_text_problem(text)
+        number: int | Decimal | None = None
+        if why is None and kind == "int":
+            try:
+                number = int(text, 0)
+            except ValueError:
+                number = int(text)
+        elif why is None:
+            try:
+                number = Decimal(text)
+            except InvalidOperation:
+                number = None
+            if number is None or not number.is_finite():
+                raise self._refuse(node, f"{value!r} is not a finite number", path=path)
+        if number is not None:
+            why = number_problem(number)
+        if why is not None:
+            raise self._refuse(node, why, path=path)
+        assert number is not None
+        return bounded(number)
+
     def _bad_tag(self, node: Node) -> None:
         line, col = self._pos(node)
         raise _Refused(Problem(
@@ -213,7 +334,7 @@ class _Builder:
             expected="plain YAML values (no tags)",
         ))
 
-    def _scalar(self, node: ScalarNode) -> Any:
+    def _scalar(self, node: ScalarNode, path: Path = ()) -> Any:
         tag = str(node.tag)
         value: str = node.value
         if not tag.startswith(_CORE):
@@ -225,28 +346,17 @@ class _Builder:
             return None
         if kind == "bool":
             return value.lower() == "true"
-        if kind == "int":
-            try:
-                return int(value.replace("_", ""), 0)
-            except ValueError:
-                return int(value.replace("_", ""))
-        if kind == "float":
-            try:
-                number = Decimal(value.replace("_", ""))
-            except InvalidOperation:
-                number = None
-            if number is None or not number.is_finite():
-                line, col = self._pos(node)
-                raise _Refused(Problem(self.located.file, line, col,
-                                       f"{value!r} is not a finite number"))
-            return number
+        if kind in ("int", "float"):
+            return self._number(node, kind, value, path)
         if kind == "timestamp":
             try:
-                return _dt.date.fromisoformat(value)
+                day = _dt.date.fromisoformat(value)
             except ValueError:
-                line, col = self._pos(node)
-                raise _Refused(Problem(
-                    self.located.file, line, col, f"{value!r} is not a valid date",
-                    expected="a calendar date YYYY-MM-DD")) from None
+                raise self._refuse(node, f"{value!r} is not a valid date",
+                                   "a calendar date YYYY-MM-DD", path) from None
+            why = date_problem(day)
+            if why is not None:
+                raise self._refuse(node, why, path=path)
+            return day
         self._bad_tag(node)
         return None

@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 from pydantic import BaseModel, ConfigDict, Field
 
 from .._core.errors import Path, Problem
+from .._core.limits import Day, date_problem
 
 if TYPE_CHECKING:
     from .._core.yaml import Located
@@ -30,7 +31,7 @@ class Event(BaseModel):
 
     id: str = Field(min_length=1)
     type: str = Field(min_length=1)
-    date: _dt.date
+    date: Day
     designation: str | None = None
     details: dict[str, Any] = {}
     ref: str | None = None
@@ -241,6 +242,9 @@ def _one_event(located: Located, at: Path, item: Any, problems: list[Problem]) -
                                         expected="a calendar date YYYY-MM-DD",
                                         found="nothing" if date is None else _show(date)))
         ok = False
+    if isinstance(date, _dt.date) and (why := date_problem(date)) is not None:
+        problems.append(located.problem((*at, "date"), why))
+        ok = False
     details = item.get("details", {})
     if details is None:
         details = {}
@@ -267,7 +271,8 @@ def _one_event(located: Located, at: Path, item: Any, problems: list[Problem]) -
 def _maybe_date(value: Any) -> Any:
     if isinstance(value, str) and len(value) == 10 and value[4] == "-" and value[7] == "-":
         try:
-            return _dt.date.fromisoformat(value)
+            day = _dt.date.fromisoformat(value)
         except ValueError:
             return value
+        return day if date_problem(day) is None else value
     return value

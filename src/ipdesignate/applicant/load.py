@@ -7,13 +7,13 @@ or that of a library (``library.vocabulary``) when its rulebooks extend it.
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path as FsPath
 from typing import Any
 
 from .._core.errors import Problem, ProfileError
+from .._core.limits import LIMITS, depth_problem
 from .._core.validate import validate
-from .._core.yaml import Located, load_bytes, load_file
+from .._core.yaml import Located, load_file
 from .profile import Profile
 from .vocabulary import Vocabulary, known_kinds, profile_models
 
@@ -43,10 +43,7 @@ def profile_from_located(located: Located, problems: list[Problem] | None = None
 def load_profile(path: str | FsPath, vocabulary: Vocabulary | None = None) -> Profile:
     """Load a profile from a YAML or JSON file, or ``-`` for standard input."""
     problems: list[Problem] = []
-    if str(path) == "-":
-        located = load_bytes(sys.stdin.buffer.read(), "<stdin>", problems)
-    else:
-        located = load_file(path, problems)
+    located = load_file(path, problems)  # "-" is standard input, read with a byte limit
     if located is None:
         raise ProfileError(problems)
     return profile_from_located(located, problems, vocabulary)
@@ -55,5 +52,11 @@ def load_profile(path: str | FsPath, vocabulary: Vocabulary | None = None) -> Pr
 def parse_profile(data: dict[str, Any], name: str = "<profile>",
                   vocabulary: Vocabulary | None = None) -> Profile:
     """Validate a profile given as a Python mapping (e.g. from a notebook)."""
+    why = depth_problem(data)
+    if why is not None:
+        raise ProfileError([Problem(name, None, None, f"the profile is {why}"
+                                    if "nested" in why else f"the profile {why}",
+                                    expected=f"at most {LIMITS.max_depth} nested levels, "
+                                    "no cycles")])
     located = Located(data, name)
     return profile_from_located(located, vocabulary=vocabulary)

@@ -9,7 +9,6 @@ them as missing instead of assuming anything.
 
 from __future__ import annotations
 
-import datetime as _dt
 import re
 from dataclasses import dataclass
 from decimal import Decimal
@@ -27,6 +26,7 @@ from pydantic import (
 )
 
 from .._core.exact import Unit, exact_str, parse_quantity
+from .._core.limits import Day, bounded
 from ..rulebook.vocabulary import FieldSpec, KindSpec
 from .events import Event
 
@@ -49,6 +49,7 @@ def _money(raw: Any) -> Any:
         raw = parsed[0]
     if isinstance(raw, bool) or not isinstance(raw, (int, Decimal)):
         raise ValueError("an amount of money is a number of yuan or text like '120万元'")
+    raw = bounded(raw)
     if raw < 0:
         raise ValueError("an amount of money cannot be negative")
     return Decimal(raw)
@@ -64,6 +65,7 @@ def _rate(raw: Any) -> Any:
         raw = parsed[0]
     if isinstance(raw, bool) or not isinstance(raw, (int, Decimal)):
         raise ValueError("a rate is a fraction like 0.25 or a percentage like '25%'")
+    raw = bounded(raw)
     if raw < 0 or raw > 1:
         hint = (f"; {raw} looks like a percentage: write '{raw}%' or {Decimal(raw) / 100}"
                 if 1 < raw <= 100 else "")
@@ -74,6 +76,10 @@ def _rate(raw: Any) -> Any:
 def _count(raw: Any) -> Any:
     if isinstance(raw, bool):
         raise ValueError("a count is a whole number, not true/false")
+    if isinstance(raw, (int, Decimal)):
+        raw = bounded(raw)
+    if isinstance(raw, str) and len(raw) > 40:
+        raise ValueError(f"{raw[:40]!r}... is too long for a count")
     if isinstance(raw, Decimal) and raw == raw.to_integral_value():
         raw = int(raw)
     if isinstance(raw, str) and re.fullmatch(r"\d+", raw.strip()):
@@ -123,7 +129,7 @@ class Profile(_Record):
     kind: str
     name: str = Field(min_length=1)
     entity_type: str
-    application_date: _dt.date | None = Field(None, description="date the application is "
+    application_date: Day | None = Field(None, description="date the application is "
                                               "filed; the default as-of date")
 
 
@@ -133,7 +139,7 @@ class Attestation(_Record):
     holds: bool = Field(default=True, description="false records that the applicant "
                         "states the clause is NOT met")
     by: str = Field(min_length=1, description="who states it (name and role)")
-    on: _dt.date
+    on: Day
     evidence: str = Field(min_length=1, description="reference to the supporting document")
     note: str | None = None
 
@@ -149,7 +155,7 @@ def _years(raw: Any) -> Any:
 # ---- models from the vocabulary --------------------------------------------------------
 
 _SCALARS: dict[str, Any] = {"fact": Fact, "count": Count, "money": Money, "rate": Rate,
-                            "date": _dt.date, "text": str}
+                            "date": Day, "text": str}
 
 
 def _describe(spec: FieldSpec) -> str:

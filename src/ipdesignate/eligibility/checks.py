@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as _dt
 import operator
+import re
 from collections.abc import Callable
 from decimal import Decimal, localcontext
 from itertools import pairwise
@@ -15,7 +16,7 @@ from typing import Any
 
 from .._core.errors import Path, did_you_mean
 from .._core.exact import Exact, Unit, add, parse_quantity, power, sub
-from .._core.periods import Period, parse_period, period_end
+from .._core.periods import Period, parse_period, period_end, period_problem
 from ..decision.trace import (
     FAIL,
     PASS,
@@ -193,6 +194,9 @@ _OPS: dict[str, Callable[[Any, Any], Any]] = {
 }
 
 
+_PERIOD_WORD = re.compile(r"\d\s*(day|month|year)")
+
+
 def _threshold(c: Compiler, spec: Any, path: Path, m: CompiledMeasure
                ) -> tuple[Exact | Period | None, str | None]:
     value, where = c.resolve(spec, path)
@@ -201,10 +205,16 @@ def _threshold(c: Compiler, spec: Any, path: Path, m: CompiledMeasure
     if m.unit is Unit.DAYS:
         period = parse_period(value)
         if period is None:
-            c.problem(where, "a duration is compared with a period",
-                      expected=_UNIT_WORDS[Unit.DAYS], found=repr(value))
+            too_long = isinstance(value, str) and _PERIOD_WORD.search(value)
+            c.problem(where, (period_problem(value) if too_long else None)
+                      or "a duration is compared with a period",
+                      expected=_UNIT_WORDS[Unit.DAYS], found=repr(value)[:60])
         return period, str(period) if period else None
-    parsed = parse_quantity(value)
+    try:
+        parsed = parse_quantity(value)
+    except ValueError as exc:  # beyond the accepted numbers: say which bound
+        c.problem(where, str(exc), found=repr(value)[:60])
+        return None, None
     fits = parsed is not None and (
         parsed[1] is m.unit
         or (m.unit is Unit.NUMBER and parsed[1] is not Unit.DAYS)

@@ -16,7 +16,7 @@ from pydantic import TypeAdapter, ValidationError
 
 from .._core.errors import Path, did_you_mean
 from .._core.exact import Exact, Unit, add, div, sub, total
-from .._core.periods import parse_period, within_lookback
+from .._core.periods import parse_period, period_problem, within_lookback
 from ..applicant.vocabulary import FieldInfo
 from ..decision.trace import Trace
 from ..rulebook.model import (
@@ -299,8 +299,8 @@ def count(c: Compiler, m: CountMeasure, path: Path) -> CompiledMeasure | None:
     period = parse_period(value) if value is not None else None
     if period is None:
         if value is not None:
-            c.problem(where, "not a period", expected="a period like '3 years'",
-                      found=repr(value))
+            c.problem(where, period_problem(value) or "not a period",
+                      expected="a period like '3 years'", found=repr(value)[:60])
         return None
     kinds = frozenset(types_)
     key = f"events within {period} ({', '.join(sorted(kinds))})"

@@ -26,9 +26,10 @@ class Text(Strict):
 class Citation(Strict):
     """Where a rule comes from, with the law's own words (quoted verbatim from the source)."""
 
-    article: int = Field(ge=1)
-    item: int | None = Field(default=None, ge=1)
-    paragraph: int | None = Field(default=None, ge=1)
+    # the law numbers its articles in words up to 第九百九十九条 (zh_number's range)
+    article: int = Field(ge=1, le=999)
+    item: int | None = Field(default=None, ge=1, le=999)
+    paragraph: int | None = Field(default=None, ge=1, le=999)
     text: str = Field(min_length=1)
 
 

@@ -16,7 +16,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import AfterValidator, Discriminator, Field, Tag, model_validator
 
-from .._core.periods import parse_period
+from .._core.periods import period_problem
 from .base import Citation, Strict, Text, head_of
 
 NAME_PATTERN = r"^[a-z][a-z0-9_]*$"
@@ -24,11 +24,9 @@ Name = Annotated[str, Field(pattern=NAME_PATTERN)]
 
 
 def _check_period(text: str) -> str:
-    if parse_period(text) is None:
-        raise ValueError(
-            f"{text!r} is not a period; write it as the law does, e.g. '30 days', "
-            "'6 months', '3 years'"
-        )
+    why = period_problem(text)
+    if why is not None:
+        raise ValueError(why)
     return text
 
 

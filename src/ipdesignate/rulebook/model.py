@@ -6,13 +6,13 @@ defined, whether a threshold fits its measure) is checked when the rulebook is c
 
 from __future__ import annotations
 
-import datetime as _dt
 from decimal import Decimal
 from typing import Annotated, Any, Literal
 
-from pydantic import AfterValidator, Discriminator, Field, Tag
+from pydantic import AfterValidator, BeforeValidator, Discriminator, Field, Tag, model_validator
 
-from .._core.periods import parse_period
+from .._core.limits import Day
+from .._core.periods import parse_period, period_problem
 from .base import Citation, Strict, Text, head_of
 from .lifecycle_model import EventType, Lifecycle
 from .vocabulary import VocabularyExtension
@@ -21,7 +21,7 @@ from .vocabulary import VocabularyExtension
 class DateFact(Strict):
     """A date and whether the source text confirms it."""
 
-    date: _dt.date
+    date: Day
     confirmed: bool
     note: str | None = None
 
@@ -33,8 +33,9 @@ class TextFact(Strict):
 
 
 def _period(text: str) -> str:
-    if parse_period(text) is None:
-        raise ValueError(f"{text!r} is not a period; write it like '1 year' or '6 months'")
+    why = period_problem(text)
+    if why is not None:
+        raise ValueError(why)
     return text
 
 
@@ -45,6 +46,13 @@ class Effective(Strict):
     until: DateFact | None = None
     trial: Annotated[str, AfterValidator(_period)] | None = None  # "1 year": through its last day
     cite: Citation | None = None
+
+    @model_validator(mode="after")
+    def _until_after_from(self) -> Effective:
+        if self.until is not None and self.until.date < self.from_.date:
+            raise ValueError(f"'until' ({self.until.date}) is before 'from' "
+                             f"({self.from_.date}): the version would never be in force")
+        return self
 
 
 class Superseded(Strict):
@@ -66,8 +74,29 @@ class Reading(Strict):
     reading: str
 
 
+def _option_value(value: Any) -> Any:
+    # A value is a scalar, a list of scalars (event types) or a mapping (a measure or a
+    # window, checked where it is used); a list inside a list means nothing anywhere.
+    if isinstance(value, list):
+        for i, item in enumerate(value):
+            if isinstance(item, (list, dict)):
+                raise ValueError(f"item {i + 1} of the list is itself a "
+                                 f"{'list' if isinstance(item, list) else 'mapping'}; "
+                                 "a list value holds plain values (names, numbers)")
+    if isinstance(value, str) and parse_period(value) is None and (
+            (why := period_problem(value)) is not None and "longer" in why):
+        raise ValueError(why)  # an option not in use today may be chosen tomorrow
+    return value
+
+
+def _no_bool(value: Any) -> Any:
+    if isinstance(value, bool):
+        raise ValueError("a threshold is a number or a quantity like '40%', not true/false")
+    return value
+
+
 class Option(Strict):
-    value: Any
+    value: Annotated[Any, AfterValidator(_option_value)]
     says: str
 
 
@@ -89,7 +118,8 @@ class Window(Strict):
     ending: int = Field(default=-1, ge=-50, le=0)
 
 
-Threshold = Annotated[int | Decimal | str | Reading, Field(union_mode="left_to_right")]
+Threshold = Annotated[int | Decimal | str | Reading, Field(union_mode="left_to_right"),
+                      BeforeValidator(_no_bool)]
 WindowSpec = Window | Reading
 MethodSpec = str | Reading
 
@@ -323,7 +353,7 @@ class TestCase(Strict):
 
     name: str = Field(min_length=1)
     designation: str
-    on: _dt.date
+    on: Day
     note: str | None = None
     profile: dict[str, Any] | None = None
     base: str | None = None
