@@ -19,6 +19,7 @@ def add_parser(sub: Any) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from .._core.errors import RulebookError
+    from ..library.checks import library_problems
     from ..library.library import rulebook_files
     from ..library.load import load_rulebook
 
@@ -26,6 +27,7 @@ def run(args: argparse.Namespace) -> int:
     if not files:
         raise IpdesignateError("no rulebook files found in " + ", ".join(args.rulebooks))
     failed = 0
+    loaded = []
     for f in files:
         try:
             rb = load_rulebook(f)
@@ -33,7 +35,14 @@ def run(args: argparse.Namespace) -> int:
             failed += 1
             print(exc, file=sys.stderr)
             continue
+        loaded.append(rb)
         n = sum(len(d.criteria) for d in rb.designations.values())
         print(f"ok  {f}: {rb.id} {rb.version}, {len(rb.designations)} designations, "
               f"{n} criteria, {len(rb.model.tests)} test cases")
-    return EXIT_INPUT if failed else EXIT_OK
+    # across files: what breaks a library although each file is fine on its own
+    across = library_problems(loaded)
+    for p in sorted(across, key=lambda p: p.sort_key()):
+        print(p, file=sys.stderr)
+    if len(loaded) > 1 and not across:
+        print(f"ok  library: {len(loaded)} files, no overlapping windows")
+    return EXIT_INPUT if failed or across else EXIT_OK

@@ -108,6 +108,12 @@ def compile_designation(c: Compiler, did: str, d: Designation) -> CompiledDesign
                       f"duplicate criterion id {crit.id!r} (first at criteria[{seen[crit.id]}])")
         seen.setdefault(crit.id, i)
         criteria.append(_criterion(c, crit, (*path, "criteria", i), kinds))
+        if crit.applies_to is not None and not set(crit.applies_to) & set(d.applies_to):
+            c.problem((*path, "criteria", i, "applies_to"),
+                      f"criterion {crit.id!r} can never apply: its applies_to "
+                      f"({', '.join(crit.applies_to) or 'nothing'}) shares no entity type with "
+                      f"the designation's ({', '.join(d.applies_to)})",
+                      expected=f"some of: {', '.join(d.applies_to)}")
     suspensions = tuple(_suspension(c, s, (*path, "suspensions", i))
                         for i, s in enumerate(d.suspensions))
     return CompiledDesignation(did, d.name, d.profile, frozenset(d.applies_to), tuple(criteria),

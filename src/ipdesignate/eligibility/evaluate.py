@@ -85,6 +85,7 @@ class CompiledRulebook:
         self.model = model
         # the applicant vocabulary this version was compiled against (its profiles' fields)
         self.vocabulary = vocabulary if vocabulary is not None else default_vocabulary()
+        self.located: Any = None  # the loaded document, for positions in library-level checks
         self.designations = designations
         self.sha256 = sha256
         self.file = file

@@ -10,7 +10,6 @@ import datetime as _dt
 import os
 from collections.abc import Iterable
 from importlib import resources
-from itertools import pairwise
 from pathlib import Path as FsPath
 from typing import Any
 
@@ -27,6 +26,7 @@ from ..applicant.vocabulary import Vocabulary, default_vocabulary
 from ..decision.model import Decision
 from ..eligibility.evaluate import CompiledRulebook
 from .batch import Batch, Outcome, applicant_name
+from .checks import overlapping_windows
 from .load import load_rulebook
 
 ENV_VAR = "IPDESIGNATE_RULEBOOKS"
@@ -78,14 +78,9 @@ class Library:
         self.measures: dict[str, list[CompiledRulebook]] = {}
         for rb in rulebooks:
             self.measures.setdefault(rb.id, []).append(rb)
-        problems = []
         for versions in self.measures.values():
             versions.sort(key=lambda r: r.effective_from)
-            for a, b in pairwise(versions):
-                if a.effective_until is None or a.effective_until >= b.effective_from:
-                    problems.append(Problem(b.file or b.id, None, None,
-                                            f"the windows of two versions overlap: {a.window()} "
-                                            f"and {b.window()}"))
+        problems = overlapping_windows(self.all())
         self.vocabulary = self._merged_vocabulary(problems)
         if problems:
             raise RulebookError(problems)

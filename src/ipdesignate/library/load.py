@@ -83,8 +83,24 @@ def compile_rulebook(located: Located, raw: bytes, file: FsPath | None,
         lifecycle = _compile_lifecycle(model, located, problems)
     if problems:
         raise RulebookError(problems)
-    return CompiledRulebook(model, designations, hashlib.sha256(raw).hexdigest(),
-                            str(file) if file else None, lifecycle, vocabulary)
+    compiled = CompiledRulebook(model, designations, hashlib.sha256(raw).hexdigest(),
+                                str(file) if file else None, lifecycle, vocabulary)
+    compiled.located = located
+    _check_test_dates(located, compiled, problems)
+    if problems:
+        raise RulebookError(problems)
+    return compiled
+
+
+def _check_test_dates(located: Located, compiled: CompiledRulebook,
+                      problems: list[Problem]) -> None:
+    """An embedded test dated outside its version's window tests nothing that will run."""
+    for i, case in enumerate(compiled.model.tests):
+        if not compiled.in_force(case.on):
+            problems.append(located.problem(
+                ("tests", i, "on"), f"test {case.name!r} is dated {case.on.isoformat()}, "
+                f"outside this version's window ({compiled.window()})",
+                expected="a date the version is in force"))
 
 
 def _vocabulary(located: Located, model: Rulebook, file: FsPath | None,

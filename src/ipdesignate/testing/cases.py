@@ -149,6 +149,48 @@ class Coverage:
         return 100.0 * full / len(self.clauses)
 
 
+# The statuses a verdict cannot coexist with (the verdict follows fail > unknown > review).
+_INCOMPATIBLE = {"eligible": ("fail", "unknown", "review"), "needs_review": ("fail", "unknown"),
+                 "undetermined": ("fail",), "ineligible": (), "suspended": ()}
+# The status a verdict needs at least one criterion to have.
+_NEEDED = {"ineligible": "fail", "undetermined": "unknown", "needs_review": "review"}
+
+
+def _detail(r: Any) -> str:
+    tr = r.trace
+    if tr is None:
+        return ""
+    if tr.missing:
+        return " — missing " + ", ".join(tr.missing)
+    if tr.figures:
+        return " — " + "; ".join(f.text for f in tr.figures)
+    if tr.notes:
+        return " — " + "; ".join(tr.notes)
+    return ""
+
+
+def _why_verdict(decision: Any, expected: str, stated: dict[str, str]) -> list[str]:
+    """Name the criteria whose status makes the verdict differ from the expected one."""
+    if decision.verdict == "suspended" or expected == "suspended":
+        return [f"suspension: {s.id} {s.status}" for s in decision.suspensions]
+    out = []
+    bad = _INCOMPATIBLE[expected]
+    for r in decision.criteria:
+        if r.status in bad and r.id not in stated:
+            out.append(f"{r.id}: {r.status}, which a verdict {expected} excludes{_detail(r)}")
+    needed = _NEEDED.get(expected)
+    if needed and not any(r.status == needed for r in decision.criteria):
+        candidates = [r for r in decision.criteria
+                      if r.status not in ("not_applicable", "exempt", needed)
+                      and (expected != "ineligible" or r.status != "pass")]
+        if not candidates:
+            candidates = [r for r in decision.criteria if r.status == "pass"]
+        names = ", ".join(f"{r.id} ({r.status})" for r in candidates)
+        out.append(f"no criterion is {needed}, which a verdict {expected} needs"
+                   + (f"; candidates: {names}" if names else ""))
+    return out
+
+
 def run_cases(compiled: CompiledRulebook) -> tuple[list[CaseResult], Coverage]:
     model = compiled.model
     coverage = Coverage()
@@ -171,6 +213,7 @@ def run_cases(compiled: CompiledRulebook) -> tuple[list[CaseResult], Coverage]:
         mismatches = []
         if decision.verdict != case.expect.verdict:
             mismatches.append(f"verdict {decision.verdict}, expected {case.expect.verdict}")
+            mismatches.extend(_why_verdict(decision, case.expect.verdict, case.expect.criteria))
         for r in decision.criteria:
             want = case.expect.criteria.get(r.id)
             if want is not None and want != r.status:
