@@ -49,7 +49,8 @@ def test_test_names_the_criteria_behind_a_wrong_verdict(
     text = DEMO.read_text("utf-8").replace(
         "    with: {ip_full_time_staff: 2, group_enterprise: true}\n"
         "    expect: {verdict: eligible, criteria: {staff: exempt}}",
-        "    with: {ip_full_time_staff: 2, group_enterprise: false, yearly.2023.rd_expenditure: 90}\n"
+        "    with: {ip_full_time_staff: 2, group_enterprise: false,"
+        " yearly.2023.rd_expenditure: 90}\n"
         "    expect: {verdict: eligible}")
     (folder / "demo.yaml").write_text(text, "utf-8")
     code, out, _ = run(capsys, "test", str(folder / "demo.yaml"))

@@ -7,6 +7,7 @@ case saw it pass and some saw it not pass (fail, unknown, review or exempt).
 from __future__ import annotations
 
 import copy
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -169,7 +170,7 @@ def _detail(r: Any) -> str:
     return ""
 
 
-def _why_verdict(decision: Any, expected: str, stated: dict[str, str]) -> list[str]:
+def _why_verdict(decision: Any, expected: str, stated: Mapping[str, str]) -> list[str]:
     """Name the criteria whose status makes the verdict differ from the expected one."""
     if decision.verdict == "suspended" or expected == "suspended":
         return [f"suspension: {s.id} {s.status}" for s in decision.suspensions]
