@@ -16,7 +16,10 @@ Errors (all subclasses of ``IpdesignateError``)::
     │   ├── ProfileError           an applicant profile is not valid
     │   └── EventsError            a lifecycle event history is not valid
     ├── VersionError               no rulebook version is in force on the date
+    ├── UnknownNameError           no designation, measure or version has this name
     └── LifecycleError             a lifecycle rule failed while it ran
+
+docs/errors.md says what each carries and when it is raised.
 """
 
 from __future__ import annotations
@@ -35,6 +38,7 @@ if TYPE_CHECKING:
         Problem,
         ProfileError,
         RulebookError,
+        UnknownNameError,
         VersionError,
     )
     from ._core.limits import LIMITS, Limits
@@ -67,6 +71,7 @@ _EXPORTS = {
     "Problem": "._core.errors",
     "ProfileError": "._core.errors",
     "RulebookError": "._core.errors",
+    "UnknownNameError": "._core.errors",
     "VersionError": "._core.errors",
     "LIMITS": "._core.limits",
     "Limits": "._core.limits",
@@ -120,6 +125,7 @@ __all__ = [
     "RulebookRef",
     "SuspensionResult",
     "Timeline",
+    "UnknownNameError",
     "VersionError",
     "Vocabulary",
     "__version__",

@@ -8,7 +8,12 @@ The exception tree::
     │   ├── ProfileError           an applicant profile is not valid
     │   └── EventsError            a lifecycle event history is not valid
     ├── VersionError               no rulebook version is in force on the date
+    ├── UnknownNameError           no designation, measure or version has this name
     └── LifecycleError             a lifecycle rule failed while it ran
+
+docs/errors.md says what each carries and when it is raised; ``problem_document`` (in
+``_core.problem_doc``) turns any of them into the RFC 9457 shape the CLI and the HTTP
+service print.
 """
 
 from __future__ import annotations
@@ -105,6 +110,22 @@ class VersionError(IpdesignateError):
                 f"  {w}" for w in self.windows
             )
         super().__init__(text)
+
+
+class UnknownNameError(IpdesignateError):
+    """No designation, measure or version is called ``name``; ``known`` lists those that are.
+
+    ``kind`` is ``"designation"``, ``"measure"`` or ``"version"``; ``ambiguous`` is true when
+    the name belongs to several measures (write ``MEASURE:NAME``).
+    """
+
+    def __init__(self, message: str, *, kind: str, name: str, known: Sequence[str] = (),
+                 ambiguous: bool = False) -> None:
+        self.kind = kind
+        self.name = name
+        self.known = tuple(known)
+        self.ambiguous = ambiguous
+        super().__init__(message)
 
 
 class LifecycleError(IpdesignateError):

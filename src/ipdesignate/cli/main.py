@@ -15,10 +15,10 @@ import sys
 from collections.abc import Sequence
 
 from .._core.errors import InputError, IpdesignateError
-from . import check, listing, schema, test, timeline, validate
+from . import check, listing, schema, serve, test, timeline, validate
 from ._common import EXIT_BUG, EXIT_INPUT, EXIT_OK
 
-SUBCOMMANDS = (check, validate, test, timeline, listing, schema)
+SUBCOMMANDS = (check, validate, test, timeline, listing, schema, serve)
 
 
 def parser() -> argparse.ArgumentParser:

@@ -1,4 +1,4 @@
-"""``ipdesignate schema decision|profile|rulebook``: the JSON Schemas other systems use."""
+"""``ipdesignate schema decision|profile|rulebook|events``: the JSON Schemas other systems use."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from typing import Any
 
 from ._common import EXIT_OK, add_rulebooks_option, library, write
 
-KINDS = ("decision", "profile", "rulebook")
+KINDS = ("decision", "profile", "rulebook", "events")
 
 
 def add_parser(sub: Any) -> None:

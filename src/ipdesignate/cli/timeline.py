@@ -171,21 +171,6 @@ def _cite(f: DerivedFact) -> str:
     return f"{where} “{f.cite.text}”"
 
 
-def _on_date(timeline: Timeline, on: _dt.date) -> dict[str, Any]:
-    return {
-        "unit": timeline.unit,
-        "rulebook": timeline.rulebook,
-        "on": on.isoformat(),
-        "status": {d: (s.model_dump(mode="json") if (s := timeline.status(d, on)) else None)
-                   for d in timeline.designations()},
-        "obligations": [o.model_dump(mode="json")
-                        for o in timeline.obligations(on, include_periods=True)],
-        "bars": [b.model_dump(mode="json") for d in sorted(
-            {f.designation for f in timeline.facts if f.kind == "bar" and f.designation})
-            for b in timeline.bars(d, on)],
-    }
-
-
 def _text(timeline: Timeline, on: _dt.date | None) -> str:
     out = [f"unit {timeline.unit} ({timeline.rulebook})"]
     if on is None:
@@ -268,7 +253,7 @@ def run(args: argparse.Namespace, *, stdout: IO[str] | None = None,
         done += 1
         if args.format == "json":
             payload = (timeline.model_dump(mode="json") if on is None
-                       else _on_date(timeline, on))
+                       else timeline.on_date(on))
             out.write(json.dumps(payload, ensure_ascii=False, sort_keys=True) + "\n")
         else:
             out.write(_text(timeline, on) + "\n")

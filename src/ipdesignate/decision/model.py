@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as _dt
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, PlainSerializer, computed_field
+from pydantic import BaseModel, ConfigDict, PlainSerializer, PlainValidator, computed_field
 from typing_extensions import TypedDict
 
 from ..rulebook.base import Text
@@ -21,6 +21,7 @@ from .trace import (
     CitationJSON,
     CriterionJSON,
     CriterionResult,
+    criterion_from_json,
     criterion_json,
 )
 
@@ -70,8 +71,11 @@ class SuspensionResult(BaseModel):
     text: Text
 
 
+# Serialised as its JSON form, and rebuilt from it: Decision.model_validate_json reads
+# back what model_dump_json wrote (tests check the round-trip for every example).
 Criterion = Annotated[
     CriterionResult,
+    PlainValidator(criterion_from_json, json_schema_input_type=CriterionJSON),
     PlainSerializer(criterion_json, return_type=CriterionJSON),
 ]
 

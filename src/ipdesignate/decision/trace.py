@@ -7,6 +7,8 @@ declared by the TypedDicts below, which is what ``Decision`` serialises and docu
 from __future__ import annotations
 
 from dataclasses import dataclass
+from decimal import Decimal
+from fractions import Fraction
 from typing import Any
 
 from typing_extensions import TypedDict
@@ -157,6 +159,14 @@ class CriterionResult:
         self.exemption_status = exemption_status
         self.relaxation = relaxation
 
+    def __eq__(self, other: object) -> bool:
+        # Two results are equal when they say the same: their JSON forms are equal.
+        if not isinstance(other, CriterionResult):
+            return NotImplemented
+        return criterion_json(self) == criterion_json(other)
+
+    __hash__ = None  # type: ignore[assignment]
+
 
 # ---- the stable JSON shape -------------------------------------------------------------
 
@@ -259,3 +269,62 @@ def criterion_json(r: CriterionResult) -> CriterionJSON:
         "relaxation": citation_json(r.relaxation),
         "notes": list(tr.notes) if tr else [],
     }
+
+
+# ---- back from JSON (a decision read from its own JSON) -----------------------------------
+
+
+def _exact(text: str | None) -> Exact | None:
+    if text is None:
+        return None
+    if "/" in text:
+        return Fraction(text)
+    return Decimal(text)
+
+
+class RecordedFigure(Figure):
+    """A figure read back from a decision's JSON: its texts are the recorded ones."""
+
+    __slots__ = ("_gap_text", "_text", "_years")
+
+    def __init__(self, data: FigureJSON) -> None:
+        super().__init__(data["label"], _exact(data["value"]), Unit(data["unit"]),
+                         data["comparator"], _exact(data["threshold"]), data["status"],
+                         _exact(data["gap"]))
+        self._years = data["years"]
+        self._text = data["text"]
+        self._gap_text = data["gap_text"]
+
+    @property
+    def years(self) -> str | None:
+        return self._years
+
+    @property
+    def text(self) -> str:
+        return self._text
+
+    @property
+    def gap_text(self) -> str | None:
+        return self._gap_text
+
+
+def _citation(data: CitationJSON | None) -> Citation | None:
+    return None if data is None else Citation.model_validate(data)
+
+
+def criterion_from_json(value: Any) -> CriterionResult:
+    """A criterion result as built by the evaluator, or rebuilt from its JSON form."""
+    if isinstance(value, CriterionResult):
+        return value
+    data: CriterionJSON = value
+    trace = Trace()
+    trace.inputs = dict(data["inputs"])
+    trace.missing = list(data["missing"])
+    trace.figures = [RecordedFigure(f) for f in data["figures"]]
+    trace.notes = list(data["notes"])
+    cite = _citation(data["citation"])
+    assert cite is not None
+    return CriterionResult(
+        data["id"], data["status"], cite, Text.model_validate(data["text"]), trace,
+        tuple(ReadingUsed(**r) for r in data["readings"]), _citation(data["exemption"]),
+        data["exemption_status"], _citation(data["relaxation"]))

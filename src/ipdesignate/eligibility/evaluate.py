@@ -11,7 +11,7 @@ import json
 import threading
 from typing import Any
 
-from .._core.errors import IpdesignateError, Problem, ProfileError, did_you_mean
+from .._core.errors import Problem, ProfileError, UnknownNameError, did_you_mean
 from .._core.periods import parse_period, period_end
 from .._version import __version__
 from ..applicant.vocabulary import Vocabulary, default_vocabulary
@@ -154,10 +154,11 @@ class CompiledRulebook:
     def designation(self, designation: str) -> CompiledDesignation:
         d = self.designations.get(designation)
         if d is None:
-            raise IpdesignateError(
+            raise UnknownNameError(
                 f"{self.id} {self.version} has no designation {designation!r}"
                 f"{did_you_mean(designation, self.designations)}; it has: "
-                f"{', '.join(self.designations)}")
+                f"{', '.join(self.designations)}", kind="designation", name=designation,
+                known=list(self.designations))
         return d
 
     def evaluate(self, profile: Any, designation: str, on: _dt.date | None = None) -> Decision:

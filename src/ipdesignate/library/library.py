@@ -16,7 +16,9 @@ from typing import Any
 from .._core.errors import (
     IpdesignateError,
     Problem,
+    ProfileError,
     RulebookError,
+    UnknownNameError,
     VersionError,
     did_you_mean,
 )
@@ -71,6 +73,11 @@ def default_directory() -> FsPath:
                            f"--rulebooks DIR or set {ENV_VAR}")
 
 
+def _no_as_of_date() -> ProfileError:
+    return ProfileError([Problem("<profile>", None, None, "no as-of date: give on=… or set "
+                                 "application_date", ("application_date",))])
+
+
 class Library:
     """Every rulebook version found under some paths, grouped by measure id."""
 
@@ -108,14 +115,18 @@ class Library:
     @classmethod
     def load(cls, paths: Iterable[str | FsPath]) -> Library:
         """Load every rulebook under ``paths``; all problems of all files are raised together."""
-        files = rulebook_files(paths)
+        roots = [FsPath(p) for p in paths]
+        files = rulebook_files(roots)
         if not files:
-            raise IpdesignateError("no rulebook files found in " + ", ".join(map(str, paths)))
+            raise IpdesignateError("no rulebook files found in " + ", ".join(map(str, roots)))
         problems: list[Problem] = []
         compiled = []
         for f in files:
+            # the decision records the file relative to the directory it was found in, so
+            # its bytes do not depend on the working directory
+            root = next((p for p in roots if p.is_dir() and f.is_relative_to(p)), None)
             try:
-                compiled.append(load_rulebook(f))
+                compiled.append(load_rulebook(f, root=root))
             except RulebookError as exc:
                 problems.extend(exc.problems)
         if problems:
@@ -140,18 +151,22 @@ class Library:
             return owners[0], designation
         if not owners:
             known = sorted({d for rb in self.all() for d in rb.designations})
-            raise IpdesignateError(f"no measure has a designation {designation!r}"
+            raise UnknownNameError(f"no measure has a designation {designation!r}"
                                    f"{did_you_mean(designation, known)}; known: "
-                                   f"{', '.join(known)}")
-        raise IpdesignateError(f"{designation!r} is a designation of several measures "
-                               f"({', '.join(owners)}); write MEASURE:{designation}")
+                                   f"{', '.join(known)}", kind="designation",
+                                   name=designation, known=known)
+        raise UnknownNameError(f"{designation!r} is a designation of several measures "
+                               f"({', '.join(owners)}); write MEASURE:{designation}",
+                               kind="designation", name=designation,
+                               known=[f"{m}:{designation}" for m in owners], ambiguous=True)
 
     def version_for(self, designation: str, on: _dt.date) -> CompiledRulebook:
         """The version of the measure holding ``designation`` that is in force on ``on``."""
         measure, name = self._measure_of(designation)
         versions = self.measures.get(measure)
         if not versions:
-            raise IpdesignateError(f"no measure {measure!r}{did_you_mean(measure, self.measures)}")
+            raise UnknownNameError(f"no measure {measure!r}{did_you_mean(measure, self.measures)}",
+                                   kind="measure", name=measure, known=sorted(self.measures))
         for rb in versions:
             if rb.in_force(on) and name in rb.designations:
                 return rb
@@ -177,7 +192,7 @@ class Library:
         """
         when = on or profile.application_date
         if when is None:
-            raise IpdesignateError("no as-of date: give on=… or set application_date")
+            raise _no_as_of_date()
         name = designation.partition(":")[2] or designation
         if version is None:
             return self.version_for(designation, when).evaluate(profile, name, when)
@@ -212,7 +227,7 @@ class Library:
         versions in force on ``on`` (default: the application date), in library order."""
         when = on or profile.application_date
         if when is None:
-            raise IpdesignateError("no as-of date: give on=… or set application_date")
+            raise _no_as_of_date()
         pairs = []
         for measure, versions in self.measures.items():
             for rb in versions:

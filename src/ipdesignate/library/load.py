@@ -63,8 +63,21 @@ def _check_quotes(located: Located, rulebook: Rulebook, base: FsPath | None,
     return source
 
 
+def recorded_name(file: FsPath, root: FsPath | None = None) -> str:
+    """How a decision names its rulebook file: relative to the rulebooks directory, else
+    as ``MEASURE_DIR/FILE`` (the layout of every rulebooks directory). Never the path the
+    caller typed, so a decision's bytes do not depend on the working directory."""
+    if root is not None:
+        try:
+            return file.resolve().relative_to(root.resolve()).as_posix()
+        except ValueError:
+            pass
+    return FsPath(file.resolve().parent.name, file.name).as_posix()
+
+
 def compile_rulebook(located: Located, raw: bytes, file: FsPath | None,
-                     problems: list[Problem] | None = None) -> CompiledRulebook:
+                     problems: list[Problem] | None = None, *,
+                     root: FsPath | None = None) -> CompiledRulebook:
     """Validate and compile a loaded document; raise RulebookError with every problem."""
     problems = problems if problems is not None else []
     model = validate(Rulebook, located, problems)
@@ -84,7 +97,8 @@ def compile_rulebook(located: Located, raw: bytes, file: FsPath | None,
     if problems:
         raise RulebookError(problems)
     compiled = CompiledRulebook(model, designations, hashlib.sha256(raw).hexdigest(),
-                                str(file) if file else None, lifecycle, vocabulary)
+                                recorded_name(file, root) if file else None, lifecycle,
+                                vocabulary)
     compiled.located = located
     _check_test_dates(located, compiled, problems)
     if problems:
@@ -126,8 +140,11 @@ def _compile_lifecycle(model: Rulebook, located: Located, problems: list[Problem
         return None  # its problems, located, are already in ``problems``
 
 
-def load_rulebook(path: str | FsPath) -> CompiledRulebook:
-    """Load, validate and compile one rulebook file. Raises RulebookError."""
+def load_rulebook(path: str | FsPath, *, root: str | FsPath | None = None) -> CompiledRulebook:
+    """Load, validate and compile one rulebook file. Raises RulebookError.
+
+    ``root``: the rulebooks directory the file is recorded relative to (see
+    ``recorded_name``)."""
     file = FsPath(path)
     problems: list[Problem] = []
     try:
@@ -138,4 +155,5 @@ def load_rulebook(path: str | FsPath) -> CompiledRulebook:
     located = load_bytes(raw, str(path), problems)
     if located is None:
         raise RulebookError(problems)
-    return compile_rulebook(located, raw, file, problems)
+    return compile_rulebook(located, raw, file, problems,
+                            root=FsPath(root) if root is not None else None)

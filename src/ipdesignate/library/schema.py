@@ -1,4 +1,4 @@
-"""JSON Schemas of the three documents other systems exchange with us."""
+"""JSON Schemas of the documents other systems exchange with us."""
 
 from __future__ import annotations
 
@@ -6,6 +6,7 @@ from typing import Annotated, Any, Union
 
 from pydantic import Field, TypeAdapter
 
+from ..applicant.events import Event
 from ..applicant.vocabulary import Vocabulary, profile_models
 from ..decision.model import Decision
 from ..rulebook.model import Rulebook
@@ -20,12 +21,18 @@ def profile_schema(vocabulary: Vocabulary | None = None) -> dict[str, Any]:
     return TypeAdapter(document).json_schema()
 
 
+SCHEMAS = ("decision", "profile", "rulebook", "events")
+
+
 def schema(what: str, vocabulary: Vocabulary | None = None) -> dict[str, Any]:
-    """``decision`` (as serialised), ``profile`` (as accepted) or ``rulebook``."""
+    """``decision`` (as serialised), ``profile`` (as accepted), ``rulebook``, or ``events``
+    (one unit's event history; the rulebook's event types say which types and details)."""
     if what == "decision":
         return Decision.model_json_schema(mode="serialization")
     if what == "profile":
         return profile_schema(vocabulary)
     if what == "rulebook":
         return Rulebook.model_json_schema()
+    if what == "events":
+        return TypeAdapter(list[Event]).json_schema()
     raise ValueError(what)

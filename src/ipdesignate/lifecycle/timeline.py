@@ -9,7 +9,7 @@ dates up, for any D, without running the rules again.
 from __future__ import annotations
 
 import datetime as _dt
-from typing import Literal
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict
 
@@ -128,3 +128,18 @@ class Timeline(BaseModel):
             if f.kind == "status" and f.designation is not None:
                 seen.setdefault(f.designation)
         return list(seen)
+
+    def on_date(self, on: _dt.date) -> dict[str, Any]:
+        """The JSON view on one day: status per designation, obligations, bars."""
+        return {
+            "unit": self.unit,
+            "rulebook": self.rulebook,
+            "on": on.isoformat(),
+            "status": {d: (s.model_dump(mode="json") if (s := self.status(d, on)) else None)
+                       for d in self.designations()},
+            "obligations": [o.model_dump(mode="json")
+                            for o in self.obligations(on, include_periods=True)],
+            "bars": [b.model_dump(mode="json") for d in sorted(
+                {f.designation for f in self.facts if f.kind == "bar" and f.designation})
+                for b in self.bars(d, on)],
+        }
