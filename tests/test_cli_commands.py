@@ -161,3 +161,19 @@ def test_timeline_example_batch_jsonl(capsys: pytest.CaptureFixture[str]) -> Non
                          "--on", "2021-03-01")
     assert code == 0, err
     assert "obligation rectification: open" in out
+
+
+def test_serve_checks_its_settings_before_binding(capsys: pytest.CaptureFixture[str],
+                                                  monkeypatch: pytest.MonkeyPatch,
+                                                  tmp_path: Path) -> None:
+    """``serve`` itself runs as a real process in tests/test_http.py; here: its refusals."""
+    monkeypatch.delenv("IPDESIGNATE_API_TOKEN", raising=False)
+    monkeypatch.delenv("IPDESIGNATE_API_TOKEN_FILE", raising=False)
+    code, _, err = run(capsys, "serve", "--allow-reload")
+    assert code == 1 and "needs an API token" in err
+    code, _, err = run(capsys, "serve", "--token-file", str(tmp_path / "missing"))
+    assert code == 1 and "cannot read the API token file" in err
+    code, _, err = run(capsys, "serve", "--workers", "0")
+    assert code == 2 and "must be at least 1" in err
+    code, _, err = run(capsys, "serve", "--rulebooks", str(tmp_path))
+    assert code == 1 and "no rulebook files" in err

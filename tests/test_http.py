@@ -86,12 +86,13 @@ def test_all_designations_for_a_profile(server: Server, library: Library) -> Non
     path = next(p for p in EXAMPLES if expected(p)[0] == "pilot")
     r, out = _post(server, "/v1/check/all", '{"profile": ' + as_json(path) + "}")
     assert r.status_code == 200, r.text
-    names = [x["designation"] for x in out["results"]]
-    assert "bj-ip-pilot-demonstration:pilot" in names
-    for x in out["results"]:
-        if x["ok"]:
-            local = library.check(load_profile(path), x["designation"])
-            assert x["decision"] == json.loads(local.model_dump_json())
+    local = library.check_all(load_profile(path))
+    assert [x["designation"] for x in out["results"]] == [o.designation for o in local]
+    assert "pilot" in [o.designation for o in local]
+    for x, o in zip(out["results"], local, strict=True):
+        assert x["ok"] == o.ok
+        if o.decision is not None:
+            assert x["decision"] == json.loads(o.decision.model_dump_json())
 
 
 def test_malformed_json_is_a_located_400(server: Server) -> None:
