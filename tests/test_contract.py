@@ -45,10 +45,10 @@ def test_a_changed_decision_is_not_equal(library: Library) -> None:
 
 def test_rulebook_file_is_relative_to_the_rulebooks_directory(library: Library) -> None:
     for rb in library.all():
-        assert rb.file is not None and not os.path.isabs(rb.file)
-        assert (ROOT / "rulebooks" / rb.file).is_file()
+        assert rb.ref.file is not None and not os.path.isabs(rb.ref.file)
+        assert (ROOT / "rulebooks" / rb.ref.file).is_file()
     one = load_rulebook(ROOT / "rulebooks" / "bj-ip-cluster-zone" / "2020.yaml")
-    assert one.file == "bj-ip-cluster-zone/2020.yaml"
+    assert one.ref.file == "bj-ip-cluster-zone/2020.yaml"
 
 
 def test_decision_bytes_do_not_depend_on_the_working_directory(

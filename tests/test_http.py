@@ -180,7 +180,7 @@ def test_rulebooks_list_and_detail(server: Server, library: Library) -> None:
             for v in m["versions"]:
                 rb = next(x for x in library.measures[m["id"]] if x.version == v["version"])
                 assert v["sha256"] == rb.sha256
-                assert v["file"] == rb.file and not v["file"].startswith("/")
+                assert v["file"] == rb.ref.file and not v["file"].startswith("/")
                 d = c.get(f"/v1/rulebooks/{m['id']}/{v['version']}")
                 detail = server.conforms("GET", "/v1/rulebooks/{measure}/{version}", d)
                 crits = [c for des in detail["designations"] for c in des["criteria"]]

@@ -269,7 +269,7 @@ def _version_summary(rb: CompiledRulebook) -> dict[str, Any]:
         "effective_until": rb.effective_until.isoformat() if rb.effective_until else None,
         "window": rb.window(),
         "sha256": rb.sha256,
-        "file": rb.file,
+        "file": rb.ref.file,  # relative to the rulebooks directory: no server paths
         "dates_confirmed": not rb.warnings,
         "lifecycle": rb.lifecycle is not None,
         "designations": [{"id": did, "name": d.name.model_dump(), "profile": d.profile,

@@ -97,8 +97,9 @@ def compile_rulebook(located: Located, raw: bytes, file: FsPath | None,
     if problems:
         raise RulebookError(problems)
     compiled = CompiledRulebook(model, designations, hashlib.sha256(raw).hexdigest(),
-                                recorded_name(file, root) if file else None, lifecycle,
-                                vocabulary)
+                                str(file) if file else None, lifecycle, vocabulary)
+    if file is not None:  # messages name the file as given; decisions, as recorded
+        compiled.ref = compiled.ref.model_copy(update={"file": recorded_name(file, root)})
     compiled.located = located
     _check_test_dates(located, compiled, problems)
     if problems:
