@@ -17,8 +17,9 @@ PROFILE = {"kind": "unit", "name": "X", "entity_type": "enterprise"}
 def _versions(tmp_path: Path, second_from: str, first_until: str | None) -> Path:
     root = tmp_path / "books"
     (root / "demo").mkdir(parents=True)
-    shutil.copy(DEMO.parent.parent / "source.zh.txt", tmp_path / "source.zh.txt")
-    text = DEMO.read_text("utf-8").replace("../source.zh.txt", "../../source.zh.txt")
+    # the source text lies in the rulebook tree (books/), as source.file must
+    shutil.copy(DEMO.parent.parent / "source.zh.txt", root / "source.zh.txt")
+    text = DEMO.read_text("utf-8")
     first = text
     if first_until:
         # its embedded tests are dated after it ends: validate refuses them, so leave them out

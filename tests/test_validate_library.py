@@ -20,8 +20,9 @@ def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
 def _two_versions(tmp_path: Path, second_from: str) -> Path:
     root = tmp_path / "books"
     (root / "demo").mkdir(parents=True)
-    shutil.copy(DEMO.parent.parent / "source.zh.txt", tmp_path / "source.zh.txt")
-    text = DEMO.read_text("utf-8").replace("../source.zh.txt", "../../source.zh.txt")
+    # the source text lies in the rulebook tree (books/), as source.file must
+    shutil.copy(DEMO.parent.parent / "source.zh.txt", root / "source.zh.txt")
+    text = DEMO.read_text("utf-8")
     (root / "demo" / "v1.yaml").write_text(text, "utf-8")
     second = text.replace('version: "1"', 'version: "2"').replace(
         "  from: {date: 2020-01-01, confirmed: true}",

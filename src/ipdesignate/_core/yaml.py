@@ -183,7 +183,7 @@ def read_bounded(path: str | _FsPath, problems: list[Problem], *, name: str | No
     import stat
     import sys
 
-    label = name or str(path)
+    label = name or ("<stdin>" if str(path) == "-" else str(path))
     limit = LIMITS.max_bytes
     try:
         if str(path) == "-":

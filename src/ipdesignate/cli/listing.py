@@ -24,4 +24,6 @@ def run(args: argparse.Namespace) -> int:
             print(f"  {rb.version}: {rb.window().split(': ', 1)[1]}{flag}  {rb.file}")
             for did, d in rb.designations.items():
                 print(f"    {did:<16} {d.name.zh} · {d.name.en} ({len(d.criteria)} criteria)")
+    for skipped in lib.skipped:
+        print(f"skip {skipped}")
     return EXIT_OK

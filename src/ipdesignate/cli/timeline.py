@@ -15,7 +15,6 @@ import argparse
 import datetime as _dt
 import json
 import sys
-from pathlib import Path as FsPath
 from typing import IO, TYPE_CHECKING, Any
 
 from .._core.errors import (
@@ -58,11 +57,9 @@ def add_parser(subparsers: Any) -> None:
 
 
 def _read(path: str, problems: list[Problem]) -> bytes | None:
-    try:
-        return FsPath(path).read_bytes()
-    except OSError as exc:
-        problems.append(Problem(path, None, None, f"cannot read file: {exc.strerror or exc}"))
-        return None
+    from .._core.yaml import read_bounded
+
+    return read_bounded(path, problems, name="<stdin>" if path == "-" else path)
 
 
 def load_lifecycle(path: str, problems: list[Problem]) -> CompiledLifecycle | None:

@@ -20,10 +20,12 @@ def add_parser(sub: Any) -> None:
 def run(args: argparse.Namespace) -> int:
     from .._core.errors import RulebookError
     from ..library.checks import library_problems
-    from ..library.library import rulebook_files
+    from ..library.library import scan
     from ..library.load import load_rulebook
 
-    files = rulebook_files(args.rulebooks)
+    files, skipped = scan(args.rulebooks)
+    for s in skipped:  # never silently: say which YAML files were not taken, and why
+        print(f"skip {s}")
     if not files:
         raise IpdesignateError("no rulebook files found in " + ", ".join(args.rulebooks))
     failed = 0

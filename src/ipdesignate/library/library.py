@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import datetime as _dt
 import os
+import re
 from collections.abc import Iterable
+from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path as FsPath
 from typing import Any
@@ -22,8 +24,10 @@ from .._core.errors import (
     VersionError,
     did_you_mean,
 )
+from .._core.yaml import load_bytes, read_bounded
 from ..applicant.load import load_profile, parse_profile
 from ..applicant.profile import Profile
+from ..applicant.vocabulary import FILE_NAME as VOCABULARY_FILE
 from ..applicant.vocabulary import Vocabulary, default_vocabulary
 from ..decision.model import Decision
 from ..eligibility.evaluate import CompiledRulebook
@@ -34,22 +38,67 @@ from .load import load_rulebook
 ENV_VAR = "IPDESIGNATE_RULEBOOKS"
 
 
-def rulebook_files(paths: Iterable[str | FsPath]) -> list[FsPath]:
-    """Rulebook files named directly, or found under directories (a file whose first
-    key is ``rulebook:``); legal source texts and other YAML are skipped."""
+_RULEBOOK_KEY = re.compile(r"""(?m)^(?:\{\s*)?(?:rulebook|"rulebook"|'rulebook')\s*:""")
+_YAML_SUFFIXES = (".yaml", ".yml")
+
+
+@dataclass(frozen=True)
+class Skipped:
+    """A YAML file under a rulebook directory that was not taken, and why."""
+
+    file: FsPath
+    reason: str
+
+    def __str__(self) -> str:
+        return f"{self.file}: not a rulebook, skipped: {self.reason}"
+
+
+def _classify(f: FsPath) -> str | None:
+    """None when ``f`` is a rulebook (it has a top-level ``rulebook`` key); else why not."""
+    problems: list[Problem] = []
+    raw = read_bounded(f, problems, regular_only=True)
+    if raw is None:
+        return problems[0].message
+    text = raw.decode("utf-8-sig", errors="replace")
+    if _RULEBOOK_KEY.search(text):
+        return None
+    if f.name == VOCABULARY_FILE:
+        return ""  # the applicant vocabulary: taken, as what it is
+    located = load_bytes(raw, str(f), problems)
+    if located is None:
+        return f"it cannot be read as YAML ({problems[0]})" if problems else "it is empty"
+    if isinstance(located.data, dict) and "rulebook" in located.data:
+        return None
+    keys = list(located.data)[:3] if isinstance(located.data, dict) else []
+    return ("it has no top-level 'rulebook' key"
+            + (f" (its keys begin {', '.join(map(str, keys))})" if keys else ""))
+
+
+def scan(paths: Iterable[str | FsPath]) -> tuple[list[FsPath], list[Skipped]]:
+    """Rulebook files named directly or found under directories, and every other YAML
+    file found there with the reason it was not taken: none is skipped silently. A file
+    is a rulebook when it has a top-level ``rulebook`` key, wherever it is (after a long
+    comment header, quoted, in a ``.YAML`` file)."""
     found: list[FsPath] = []
+    skipped: list[Skipped] = []
     for p in map(FsPath, paths):
-        if p.is_dir():
-            for f in sorted(p.rglob("*.yaml")) + sorted(p.rglob("*.yml")):
-                try:
-                    head = f.read_text(encoding="utf-8", errors="replace")[:4096]
-                except OSError:
-                    continue
-                if any(line.startswith("rulebook:") for line in head.splitlines()):
-                    found.append(f)
-        else:
+        if not p.is_dir():
             found.append(p)
-    return found
+            continue
+        candidates = sorted(f for f in p.rglob("*")
+                            if f.suffix.lower() in _YAML_SUFFIXES and not f.is_dir())
+        for f in candidates:
+            why = _classify(f)
+            if why is None:
+                found.append(f)
+            elif why:
+                skipped.append(Skipped(f, why))
+    return found, skipped
+
+
+def rulebook_files(paths: Iterable[str | FsPath]) -> list[FsPath]:
+    """The rulebook files of ``scan`` (for callers that do not report skipped files)."""
+    return scan(paths)[0]
 
 
 def bundled_directory() -> FsPath:
@@ -83,6 +132,7 @@ class Library:
 
     def __init__(self, rulebooks: Iterable[CompiledRulebook]) -> None:
         self.measures: dict[str, list[CompiledRulebook]] = {}
+        self.skipped: list[Skipped] = []  # YAML files found but not taken, with why
         for rb in rulebooks:
             self.measures.setdefault(rb.id, []).append(rb)
         for versions in self.measures.values():
@@ -116,9 +166,10 @@ class Library:
     def load(cls, paths: Iterable[str | FsPath]) -> Library:
         """Load every rulebook under ``paths``; all problems of all files are raised together."""
         roots = [FsPath(p) for p in paths]
-        files = rulebook_files(roots)
+        files, skipped = scan(roots)
         if not files:
-            raise IpdesignateError("no rulebook files found in " + ", ".join(map(str, roots)))
+            raise IpdesignateError("no rulebook files found in " + ", ".join(map(str, roots))
+                                   + "".join(f"\n  {s}" for s in skipped))
         problems: list[Problem] = []
         compiled = []
         for f in files:
@@ -131,7 +182,9 @@ class Library:
                 problems.extend(exc.problems)
         if problems:
             raise RulebookError(problems)
-        return cls(compiled)
+        library = cls(compiled)
+        library.skipped = skipped
+        return library
 
     @classmethod
     def default(cls) -> Library:

@@ -11,7 +11,7 @@ from typing import Any
 
 from .._core.errors import LifecycleError, Path, Problem, RulebookError
 from .._core.validate import validate
-from .._core.yaml import Located, load_bytes
+from .._core.yaml import Located, load_bytes, read_bounded
 from ..applicant.vocabulary import (
     Vocabulary,
     check_kinds,
@@ -42,17 +42,61 @@ def _citations(node: Any, path: Path) -> list[tuple[Path, dict[str, Any]]]:
     return found
 
 
+def source_root(rulebook_dir: FsPath) -> FsPath:
+    """The rulebook tree a source text must lie in: the folder above the rulebook's own
+    (``rulebooks/`` for ``rulebooks/<measure>/<version>.yaml``, beside ``sources/``)."""
+    resolved = rulebook_dir.resolve()
+    return resolved.parent if resolved.parent != resolved else resolved
+
+
+def _read_source(located: Located, name: str, base: FsPath,
+                 problems: list[Problem]) -> str | None:
+    """The source text named by ``source.file``: confined to the rulebook tree (after
+    resolving ``..`` and symbolic links), a regular file, at most ``LIMITS.max_bytes``,
+    UTF-8. A rulebook cannot make the loader open /etc/passwd, block on a FIFO or read
+    /dev/zero until memory runs out."""
+    where = ("source", "file")
+    root = source_root(base)
+    if FsPath(name).is_absolute():
+        problems.append(located.problem(where, "the source text must be a path relative to "
+                                        "the rulebook file", expected=f"a file under {root}",
+                                        found=repr(name)))
+        return None
+    try:
+        resolved = (base / name).resolve()
+    except (OSError, RuntimeError, ValueError) as exc:
+        problems.append(located.problem(where, f"cannot resolve the source text: {exc}",
+                                        found=repr(name)))
+        return None
+    if not resolved.is_relative_to(root):
+        problems.append(located.problem(where, "the source text lies outside the rulebook "
+                                        "tree", expected=f"a file under {root}",
+                                        found=str(resolved)))
+        return None
+    mine: list[Problem] = []
+    raw = read_bounded(resolved, mine, regular_only=True)
+    if raw is None:
+        problems.extend(located.problem(where, f"cannot read the source text: {p.message}",
+                                        expected=p.expected, found=str(resolved))
+                        for p in mine)
+        return None
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        problems.append(located.problem(where, f"the source text is not UTF-8: {exc.reason} "
+                                        f"at byte {exc.start}", expected="UTF-8 text",
+                                        found=str(resolved)))
+        return None
+
+
 def _check_quotes(located: Located, rulebook: Rulebook, base: FsPath | None,
                   problems: list[Problem]) -> SourceText | None:
     if base is None:
         return None
-    source_path = base / rulebook.source.file
-    try:
-        source = SourceText(source_path.read_text(encoding="utf-8"))
-    except OSError as exc:
-        problems.append(located.problem(("source", "file"), "cannot read the source text: "
-                                        f"{exc.strerror or exc}", found=str(source_path)))
+    text = _read_source(located, rulebook.source.file, base, problems)
+    if text is None:
         return None
+    source = SourceText(text)
     for path, cite in _citations(located.data, ()):
         article, text = cite.get("article"), cite.get("text")
         if isinstance(article, int) and isinstance(text, str):
@@ -148,11 +192,9 @@ def load_rulebook(path: str | FsPath, *, root: str | FsPath | None = None) -> Co
     ``recorded_name``)."""
     file = FsPath(path)
     problems: list[Problem] = []
-    try:
-        raw = file.read_bytes()
-    except OSError as exc:
-        raise RulebookError([Problem(str(path), None, None,
-                                     f"cannot read file: {exc.strerror or exc}")]) from None
+    raw = read_bounded(file, problems, name=str(path), regular_only=True)
+    if raw is None:
+        raise RulebookError(problems)
     located = load_bytes(raw, str(path), problems)
     if located is None:
         raise RulebookError(problems)
