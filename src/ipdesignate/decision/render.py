@@ -31,12 +31,12 @@ STATUS_COLOURS = {
 
 
 def clause(c: Citation) -> str:
-    """第五条第一项第二款 — the way the measures refer to their own clauses."""
+    """第十五条第二款第一项 — article, paragraph, item: the way laws refer to clauses."""
     text = f"第{zh_number(c.article)}条"
-    if c.item:
-        text += f"第{zh_number(c.item)}项"
     if c.paragraph:
         text += f"第{zh_number(c.paragraph)}款"
+    if c.item:
+        text += f"第{zh_number(c.item)}项"
     return text
 
 

@@ -99,11 +99,16 @@ def _check_quotes(located: Located, rulebook: Rulebook, base: FsPath | None,
     source = SourceText(text)
     for path, cite in _citations(located.data, ()):
         article, text = cite.get("article"), cite.get("text")
+        paragraph, item = cite.get("paragraph"), cite.get("item")
         if isinstance(article, int) and isinstance(text, str):
-            why = source.find(article, text)
-            if why is not None:
-                problems.append(located.problem((*path, "text"), f"citation not in the source "
-                                                f"text: {why}", found=repr(text)))
+            wrong = source.check(article, text,
+                                 paragraph if isinstance(paragraph, int) else None,
+                                 item if isinstance(item, int) else None)
+            if wrong is not None:
+                key, why = wrong
+                found = repr(text) if key == "text" else str(cite.get(key))
+                problems.append(located.problem((*path, key), f"citation not in the source "
+                                                f"text: {why}", found=found))
     return source
 
 

@@ -291,7 +291,7 @@ Check = Annotated[
 
 
 class Exemption(Strict):
-    """Waives a criterion when ``when`` passes (e.g. 第五条第一项第二款 …除外)."""
+    """Waives a criterion when ``when`` passes (e.g. 第五条第一项 …除外)."""
 
     cite: Citation
     text: Text
