@@ -74,7 +74,8 @@ def test_check_many_date_and_version(lib: Library) -> None:
     assert named[0].decision is not None and named[0].decision.rulebook.version == "2018"
     old = lib.check_many([p], "pilot", on=dt.date(2010, 1, 1), version="2018")
     assert old[0].decision is not None
-    assert any("chosen explicitly" in w for w in old[0].decision.warnings)
+    assert old[0].decision.basis.mode == "as_if"
+    assert "参考评估，非现行认定依据" in old[0].decision.warnings[0]
     missing = lib.check_many([p], "pilot", version="1999")
     assert "no version '1999'" in (missing[0].error_text or "")
 

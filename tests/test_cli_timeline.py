@@ -54,7 +54,7 @@ def test_batch_yaml_reports_bad_unit_and_keeps_the_others() -> None:
     assert "missing detail 'result'" in err
     assert "2 of 3 units done" in err
     obligations = json.loads(out.splitlines()[1])["obligations"]
-    assert [o["fact"]["name"] for o in obligations] == ["measure_trial", "change_filing"]
+    assert [o["fact"]["name"] for o in obligations] == ["change_filing"]
 
 
 def test_batch_yaml_with_an_invalid_calendar_date_keeps_the_others() -> None:

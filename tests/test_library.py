@@ -62,13 +62,18 @@ def test_overlapping_versions_are_refused(tmp_path: Path) -> None:
 
 
 def test_trial_period_ends_on_the_corresponding_day(tmp_path: Path) -> None:
-    """试行一年 from 2020-01-01 is in force through 2021-01-01 (第二百零一条: day not counted)."""
+    """试行一年 from 2020-01-01 ends on 2021-01-01 (第二百零一条: day not counted); after it,
+    with no later version in force, the trial measure still applies, with a warning."""
     root = _versions(tmp_path, "2023-01-01", None)
     v1 = root / "demo" / "v1.yaml"
     v1.write_text(v1.read_text("utf-8").split("\ntests:")[0].replace(
         "  from: {date: 2020-01-01, confirmed: true}",
         "  from: {date: 2020-01-01, confirmed: true}\n  trial: 1 year"), "utf-8")
     lib = Library.load([root])
-    assert lib.version_for("unit_demo", dt.date(2021, 1, 1)).version == "1"
-    with pytest.raises(VersionError):
-        lib.version_for("unit_demo", dt.date(2021, 1, 2))
+    p = parse_profile(PROFILE)
+    inside = lib.check(p, "unit_demo", dt.date(2021, 1, 1))
+    assert inside.rulebook.version == "1" and inside.basis.mode == "in_force"
+    after = lib.check(p, "unit_demo", dt.date(2021, 1, 2))
+    assert after.rulebook.version == "1" and after.basis.mode == "trial_ended"
+    assert "试行期" in after.warnings[0]
+    assert lib.version_for("unit_demo", dt.date(2023, 1, 1)).version == "2"

@@ -175,7 +175,7 @@ def test_citations_quote_the_named_article_verbatim(measure: str) -> None:
 @pytest.mark.parametrize("measure", [PILOT, CLUSTER])
 def test_sections_have_exactly_event_types_and_lifecycle(measure: str) -> None:
     data = section(measure)
-    assert list(data) == ["event_types", "lifecycle"]
+    assert list(data) == ["event_types", "lifecycle", "interpretations"]
     for name in ("intentional_infringement_finding", "ip_administrative_penalty",
                  "other_violation", "false_materials_finding", "dishonesty_finding",
                  "designated"):

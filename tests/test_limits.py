@@ -146,8 +146,8 @@ def rulebook(tmp_path: Path, old: str, new: str, count: int = 1) -> Path:
      "itself a list"),
     ("value: 70", "value: 1e999999999", "too large"),
     ("value: 70", "value: true", "threshold"),
-    ("  from:\n    date: 2020-04-28", "  until: {date: 2019-01-01, confirmed: true}\n"
-     "  from:\n    date: 2020-04-28", "before 'from'"),
+    ("  from:\n    date: 2020-03-27", "  until: {date: 2019-01-01, confirmed: true}\n"
+     "  from:\n    date: 2020-03-27", "before 'from'"),
 ])
 def test_rulebook_out_of_bounds_is_located(capsys: pytest.CaptureFixture[str],
                                            tmp_path: Path, old: str, new: str,

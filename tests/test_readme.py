@@ -29,4 +29,4 @@ def test_lifecycle_block_prints_what_it_says() -> None:
     block = next(b for b in BLOCKS if "timeline" in b)
     done = subprocess.run([sys.executable, "-c", block], capture_output=True, text=True,
                           timeout=120)
-    assert done.stdout.split() == ["valid", "validity_three_years", "13"]
+    assert done.stdout.split() == ["valid", "review_renewed_from_review", "14"]

@@ -53,13 +53,17 @@ def test_embedded_cases_hold_with_full_clause_coverage(rulebook: Any) -> None:
 
 
 def test_cases_fall_inside_the_trial_year(rulebook: Any) -> None:
-    """第十五条 试行一年: in force 2020-04-28 – 2021-04-28 (estimated issue date), and every
-    embedded case is dated inside that window."""
-    assert rulebook.effective_from == dt.date(2020, 4, 28)
-    assert rulebook.effective_until == dt.date(2021, 4, 28)
-    assert rulebook.in_force(dt.date(2021, 4, 28))
-    assert not rulebook.in_force(dt.date(2021, 4, 29))
-    outside = [case.name for case in rulebook.model.tests if not rulebook.in_force(case.on)]
+    """第十五条 试行一年: the trial runs 2020-03-27 – 2021-03-27 (estimated issue date: not
+    before 《北京市优化营商环境条例》 was published); every embedded case is dated inside it.
+    After the trial the measure still applies, with a warning, until its successor's
+    (unconfirmed) date."""
+    assert rulebook.effective_from == dt.date(2020, 3, 27)
+    assert rulebook.trial_end == dt.date(2021, 3, 27)
+    assert rulebook.effective_until == dt.date(2023, 12, 19)
+    assert rulebook.trial_warning(dt.date(2021, 3, 27)) is None
+    assert rulebook.trial_warning(dt.date(2021, 3, 28)) is not None
+    outside = [case.name for case in rulebook.model.tests
+               if rulebook.trial_warning(case.on) or not rulebook.in_force(case.on)]
     assert not outside
 
 

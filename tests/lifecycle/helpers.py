@@ -31,7 +31,8 @@ def section(measure: str) -> dict[str, Any]:
     problems: list[Any] = []
     located = load_file(RULEBOOKS[measure], problems)
     assert located is not None, problems
-    return {"event_types": located.data["event_types"], "lifecycle": located.data["lifecycle"]}
+    return {"event_types": located.data["event_types"], "lifecycle": located.data["lifecycle"],
+            "interpretations": located.data.get("interpretations", {})}
 
 
 def rulebook_data(measure: str, sec: dict[str, Any] | None = None,
@@ -47,6 +48,8 @@ def rulebook_data(measure: str, sec: dict[str, Any] | None = None,
         "effective": {"from": {"date": effective or EFFECTIVE[measure], "confirmed": False}},
         "source": {"file": f"../sources/{measure}.zh.txt"},
         "event_types": sec["event_types"],
+        # the readings that choose between lifecycle rules (if_reading)
+        "interpretations": sec.get("interpretations", {}),
         "designations": {
             d: {"name": {"zh": d, "en": d}, "profile": "unit", "applies_to": ["enterprise"],
                 "criteria": [criterion]}

@@ -14,35 +14,46 @@ def add_parser(sub: Any) -> None:
     c.add_argument("profile", help="profile file (YAML or JSON), or - for standard input")
     c.add_argument("--designation", "-d", required=True,
                    help="designation id (see: ipdesignate list)")
-    c.add_argument("--on", type=date_arg, help="as-of date (default: the application_date)")
+    c.add_argument("--on", type=date_arg,
+                   help="date of the decision: look-back windows, status and bars are read on "
+                        "it, later events are not counted (default: the application date)")
+    c.add_argument("--application-date", type=date_arg, metavar="DATE",
+                   help="application date: it fixes the data years of 近三年 and the quarter "
+                        "(default: the profile's application_date, else --on)")
+    c.add_argument("--version", metavar="V", dest="rulebook_version",
+                   help="evaluate as if version V applied, whatever the date: a reference, "
+                        "not the basis of a designation (the decision says so)")
     add_rulebooks_option(c)
     c.add_argument("--rulebook", help="one rulebook file instead of a directory")
-    c.add_argument("--format", choices=("text", "json", "markdown"), default="text")
+    c.add_argument("--format", choices=("text", "json", "markdown", "html"), default="text")
     c.add_argument("--output", "-o", help="write to this file (atomically) instead of stdout")
     c.set_defaults(run=run)
 
 
 def run(args: argparse.Namespace) -> int:
-    from .._core.errors import VersionError
     from ..applicant.load import load_profile
-    from ..decision.render import render_markdown, render_text
+    from ..decision.render import render_html, render_markdown, render_text
     from ..library.load import load_rulebook
 
+    applied = args.application_date
     if args.rulebook:
+        from ..library.library import Library
+
         rb = load_rulebook(args.rulebook)
         profile = load_profile(args.profile, rb.vocabulary)
-        when = args.on or profile.application_date
-        if when is not None and not rb.in_force(when):
-            raise VersionError(f"{rb.id} {rb.version} is not in force on {when.isoformat()}",
-                               [rb.window()])
-        decision = rb.evaluate(profile, args.designation, args.on)
+        decision = Library([rb]).check(profile, args.designation, args.on,
+                                       version=args.rulebook_version,
+                                       application_date=applied)
     else:
         lib = library(args)
-        decision = lib.check(lib.load_profile(args.profile), args.designation, args.on)
+        decision = lib.check(lib.load_profile(args.profile), args.designation, args.on,
+                             version=args.rulebook_version, application_date=applied)
     if args.format == "json":
         text = decision.model_dump_json(indent=2) + "\n"
     elif args.format == "markdown":
         text = render_markdown(decision)
+    elif args.format == "html":
+        text = render_html(decision) + "\n"
     else:
         text = render_text(decision)
     write(text, args.output)

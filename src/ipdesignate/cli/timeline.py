@@ -168,8 +168,9 @@ def _cite(f: DerivedFact) -> str:
     return f"{where} “{f.cite.text}”"
 
 
-def _text(timeline: Timeline, on: _dt.date | None) -> str:
+def _text(timeline: Timeline, on: _dt.date | None, context: tuple[str, ...] = ()) -> str:
     out = [f"unit {timeline.unit} ({timeline.rulebook})"]
+    out += [f"  context: {c}" for c in context]
     if on is None:
         out += [_fact_line(f) for f in timeline.facts] or ["  no lifecycle rule applies"]
     else:
@@ -250,10 +251,11 @@ def run(args: argparse.Namespace, *, stdout: IO[str] | None = None,
         done += 1
         if args.format == "json":
             payload = (timeline.model_dump(mode="json") if on is None
-                       else timeline.on_date(on))
+                       else {"context": list(lifecycle.source.context),
+                             **timeline.on_date(on)})
             out.write(json.dumps(payload, ensure_ascii=False, sort_keys=True) + "\n")
         else:
-            out.write(_text(timeline, on) + "\n")
+            out.write(_text(timeline, on, lifecycle.source.context) + "\n")
     if len(units) > 1:
         err.write(f"{done} of {len(units)} units done\n")
     return EXIT_INPUT if failed else EXIT_OK

@@ -45,6 +45,8 @@ class RulebookRef(BaseModel):
     effective_from: _dt.date
     effective_until: _dt.date | None
     file: str | None
+    trial_end: _dt.date | None = None  # a trial measure: the last day of its trial
+    successor: str | None = None  # 《title》 of the measure that replaced it, when recorded
 
 
 class Applicant(TypedDict):
@@ -69,6 +71,45 @@ class SuspensionResult(BaseModel):
     status: str
     citation: CitationJSON
     text: Text
+    inputs: dict[str, Any] = {}
+    notes: tuple[str, ...] = ()
+
+
+class NoticeResult(BaseModel):
+    """A procedural note or warning of the measure that applies to this case."""
+
+    model_config = ConfigDict(frozen=True, defer_build=True)
+
+    id: str
+    level: Literal["note", "warning"]
+    citation: CitationJSON
+    text: Text
+
+
+class ProcedureRef(BaseModel):
+    """What follows a favourable self-assessment under the measure."""
+
+    model_config = ConfigDict(frozen=True, defer_build=True)
+
+    citation: CitationJSON
+    steps: Text
+    competitive: bool
+
+
+class Basis(BaseModel):
+    """On what footing the rulebook was applied on the as-of date.
+
+    ``in_force``: the version in force on that date. ``trial_ended``: a trial measure past
+    its trial, with no successor in force (evaluated, with a warning). ``as_if``: a version
+    not in force on that date, named by the caller (``--version``): a reference, not the
+    basis of a designation; ``banner`` says so, and names the successor when known.
+    """
+
+    model_config = ConfigDict(frozen=True, defer_build=True)
+
+    mode: Literal["in_force", "trial_ended", "as_if"]
+    banner: str | None = None
+    successor: str | None = None
 
 
 # Serialised as its JSON form, and rebuilt from it: Decision.model_validate_json reads
@@ -104,10 +145,28 @@ class Decision(BaseModel):
     designation: DesignationRef
     applicant: Applicant
     as_of: _dt.date
+    application_date: _dt.date | None = None
+    basis: Basis = Basis(mode="in_force")
     verdict: Verdict
     criteria: tuple[Criterion, ...]
     suspensions: tuple[SuspensionResult, ...] = ()
+    notices: tuple[NoticeResult, ...] = ()
+    procedure: ProcedureRef | None = None
+    events_not_counted: tuple[str, ...] = ()
     warnings: tuple[str, ...] = ()
+
+    @computed_field  # type: ignore[prop-decorator]
+    @property
+    def data_years(self) -> str | None:
+        """The calendar years whose figures the criteria read (e.g. ``2021–2023``)."""
+        firsts = [f.first_year for r in self.criteria if r.trace is not None
+                  for f in r.trace.figures if f.first_year is not None]
+        lasts = [f.last_year for r in self.criteria if r.trace is not None
+                 for f in r.trace.figures if f.last_year is not None]
+        if not firsts:
+            return None
+        lo, hi = min(firsts), max(lasts)
+        return str(lo) if lo == hi else f"{lo}–{hi}"
 
     @computed_field  # type: ignore[prop-decorator]
     @property
@@ -147,6 +206,7 @@ class Decision(BaseModel):
 
 
 _FIELD_ORDER = tuple(Decision.model_fields)
+_IN_FORCE = Basis(mode="in_force")
 _new = object.__new__
 _set = object.__setattr__
 
@@ -162,6 +222,11 @@ def build_decision(fields: dict[str, Any]) -> Decision:
     fields.setdefault("format", DECISION_FORMAT)
     fields.setdefault("suspensions", ())
     fields.setdefault("warnings", ())
+    fields.setdefault("application_date", None)
+    fields.setdefault("basis", _IN_FORCE)
+    fields.setdefault("notices", ())
+    fields.setdefault("procedure", None)
+    fields.setdefault("events_not_counted", ())
     ordered = {name: fields[name] for name in _FIELD_ORDER}  # JSON keys in schema order
     _set(decision, "__dict__", ordered)
     _set(decision, "__pydantic_fields_set__", set(ordered))

@@ -130,13 +130,14 @@ class Figure:
 class Trace:
     """Collects what a criterion read and derived while it was evaluated."""
 
-    __slots__ = ("figures", "inputs", "missing", "notes")
+    __slots__ = ("declared", "figures", "inputs", "missing", "notes")
 
     def __init__(self) -> None:
         self.inputs: dict[str, Any] = {}
         self.missing: list[str] = []
         self.figures: list[Figure] = []
         self.notes: list[str] = []
+        self.declared: list[str] = []  # attestations that passed: the applicant's own word
 
 
 class CriterionResult:
@@ -220,6 +221,7 @@ class CriterionJSON(TypedDict):
     exemption_status: str | None
     relaxation: CitationJSON | None
     notes: list[str]
+    self_declared: list[str]
 
 
 def _opt(x: Exact | None) -> str | None:
@@ -268,6 +270,7 @@ def criterion_json(r: CriterionResult) -> CriterionJSON:
         "exemption_status": r.exemption_status,
         "relaxation": citation_json(r.relaxation),
         "notes": list(tr.notes) if tr else [],
+        "self_declared": list(tr.declared) if tr else [],
     }
 
 

@@ -23,6 +23,7 @@ from ..decision.trace import (
     REVIEW,
     UNKNOWN,
     Figure,
+    ReadingUsed,
     Trace,
 )
 from ..decision.trace import (
@@ -40,13 +41,19 @@ from ..rulebook.model import (
     AnyOf,
     AttestationCheck,
     CategoryCheck,
+    ClaimedCheck,
     Compare,
     EntityTypeCheck,
     FactCheck,
     HoldsCheck,
+    InQuarterCheck,
     NoneOf,
     NotBarredCheck,
+    OpenCheck,
+    OutcomeCheck,
     ReviewCheck,
+    SwitchCase,
+    SwitchCheck,
     TrendCheck,
 )
 from ..rulebook.sourcetext import zh_number
@@ -126,7 +133,108 @@ def attestation(c: Compiler, chk: AttestationCheck, path: Path) -> CheckFn:
             return REVIEW
         tr.inputs[key] = (f"{'states' if a.holds else 'denies'}, by {a.by} on "
                           f"{a.on.isoformat()}, evidence: {a.evidence}")
+        if a.holds:
+            tr.declared.append(name)
+            return PASS
+        return FAIL
+
+    return fn
+
+
+def _declared(c: Compiler, name: str, path: Path) -> None:
+    if name not in c.rulebook.attestations:
+        c.problem(path, f"attestation {name!r} is not declared"
+                  f"{did_you_mean(name, c.rulebook.attestations)}",
+                  expected="a name declared under 'attestations'", found=repr(name))
+
+
+def claimed(c: Compiler, chk: ClaimedCheck, path: Path) -> CheckFn:
+    """Only the applicant's own claim opens the condition: no claim, no opening."""
+    _declared(c, chk.claimed, (*path, "claimed"))
+    name = chk.claimed
+    key = f"attestations.{name}"
+
+    def fn(ctx: Ctx, tr: Trace) -> str:
+        a = ctx.attestations.get(name)
+        if a is None:
+            tr.inputs[key] = None
+            tr.notes.append(f"no claim {name!r} was made")
+            return FAIL
+        tr.inputs[key] = (f"{'claims' if a.holds else 'denies'}, by {a.by} on "
+                          f"{a.on.isoformat()}, evidence: {a.evidence}"
+                          + (f", note: {a.note}" if a.note else ""))
         return PASS if a.holds else FAIL
+
+    return fn
+
+
+def in_quarter(c: Compiler, chk: InQuarterCheck, path: Path) -> CheckFn:
+    for i, q in enumerate(chk.in_quarter):
+        if q not in (1, 2, 3, 4):
+            c.problem((*path, "in_quarter", i), "a quarter is 1, 2, 3 or 4", found=repr(q))
+    quarters = frozenset(chk.in_quarter)
+
+    def fn(ctx: Ctx, tr: Trace) -> str:
+        q = (ctx.applied.month - 1) // 3 + 1
+        tr.inputs["application quarter"] = f"{ctx.applied.isoformat()} (Q{q})"
+        return PASS if q in quarters else FAIL
+
+    return fn
+
+
+def outcome(c: Compiler, chk: OutcomeCheck, path: Path) -> CheckFn:
+    if chk.outcome not in c.criteria:
+        c.problem((*path, "outcome"), f"no criterion {chk.outcome!r} in this designation"
+                  f"{did_you_mean(chk.outcome, c.criteria)}",
+                  expected=f"one of: {', '.join(c.criteria)}", found=repr(chk.outcome))
+    name, wanted = chk.outcome, frozenset(chk.in_)
+
+    def fn(ctx: Ctx, tr: Trace) -> str:
+        got = ctx.results.get(name)
+        tr.inputs[f"criterion {name}"] = got
+        return PASS if got in wanted else FAIL
+
+    return fn
+
+
+def switch(c: Compiler, chk: SwitchCheck, path: Path) -> CheckFn:
+    """The reading's chosen option picks the case; the others are compiled (so a mistake in
+    them is still reported) but never run, and their readings are not recorded."""
+    interp = c.rulebook.interpretations.get(chk.switch)
+    if interp is None:
+        c.problem((*path, "switch"), f"no interpretation named {chk.switch!r}"
+                  f"{did_you_mean(chk.switch, c.rulebook.interpretations)}",
+                  expected="a name defined under 'interpretations'", found=repr(chk.switch))
+        return _broken
+    for opt in interp.options:
+        if opt not in chk.cases:
+            c.problem((*path, "cases"), f"no case for option {opt!r} of {chk.switch!r}",
+                      expected=f"a case for each of: {', '.join(interp.options)}")
+    chosen: CheckFn = _broken
+    for opt, case in chk.cases.items():
+        if opt not in interp.options:
+            c.problem((*path, "cases", opt), f"{chk.switch!r} has no option {opt!r}"
+                      f"{did_you_mean(opt, interp.options)}", key=True,
+                      expected=f"one of: {', '.join(interp.options)}")
+            continue
+        saved = dict(c.used)
+        fn = (_literal(case.holds) if isinstance(case, SwitchCase)
+              else compile_check(c, case, (*path, "cases", opt)))
+        if opt == interp.use:
+            chosen = fn
+        else:
+            c.used = saved
+    if interp.use in interp.options:
+        option = interp.options[interp.use]
+        c.used[chk.switch] = ReadingUsed(chk.switch, interp.term, interp.use, option.says)
+    return chosen
+
+
+def _literal(holds: bool) -> CheckFn:
+    status = PASS if holds else FAIL
+
+    def fn(ctx: Ctx, tr: Trace) -> str:
+        return status
 
     return fn
 
@@ -401,6 +509,32 @@ def _need_lifecycle(c: Compiler, path: Path, designation: str) -> None:
                   expected=f"one of: {', '.join(c.rulebook.designations)}")
 
 
+def open_(c: Compiler, chk: OpenCheck, path: Path) -> CheckFn:
+    """A period or obligation of the timeline is running on the as-of date: started, not
+    closed by then, and not past its last day (one without a last day runs until closed)."""
+    if c.rulebook.lifecycle is None:
+        c.problem((*path, "open"), "this check reads lifecycle facts, but the rulebook has no "
+                  "'lifecycle' section", expected="a 'lifecycle' section")
+    name = chk.open
+
+    def fn(ctx: Ctx, tr: Trace) -> str:
+        timeline = _timeline(ctx, tr)
+        if timeline is None:
+            return UNKNOWN
+        on = ctx.on
+        running = [f for f in timeline.facts
+                   if f.name == name and f.kind in ("period", "obligation") and f.start <= on
+                   and (f.closed is None or f.closed > on) and (f.due is None or on <= f.due)]
+        tr.inputs[f"open {name}"] = len(running)
+        for f in running:
+            tr.notes.append(f"{name} open since {f.start.isoformat()} by lifecycle rule "
+                            f"{f.rule_id} ({_cite_words(f.cite)}), from events "
+                            f"{', '.join(f.event_ids)}")
+        return PASS if running else FAIL
+
+    return fn
+
+
 def holds(c: Compiler, chk: HoldsCheck, path: Path) -> CheckFn:
     """The applicant holds a designation that is valid on the as-of date."""
     _need_lifecycle(c, (*path, "holds"), chk.holds)
@@ -421,6 +555,8 @@ def holds(c: Compiler, chk: HoldsCheck, path: Path) -> CheckFn:
             f"{target}: {status_fact.value} {status_fact.start.isoformat()} – {end}, by "
             f"lifecycle rule {status_fact.rule_id} ({_cite_words(status_fact.cite)}), "
             f"from events {', '.join(status_fact.event_ids)}")
+        if status_fact.reading:
+            tr.notes.append(f"reading {status_fact.reading}")
         return PASS if status_fact.value == "valid" else FAIL
 
     return fn
@@ -450,6 +586,8 @@ CHECKS: dict[type, Callable[[Compiler, Any, Path], CheckFn]] = {
     FactCheck: fact, AttestationCheck: attestation, EntityTypeCheck: entity_type,
     CategoryCheck: category, AllOf: all_of, AnyOf: any_of, NoneOf: none_of, Compare: measure,
     TrendCheck: trend, HoldsCheck: holds, ReviewCheck: review, NotBarredCheck: not_barred,
+    ClaimedCheck: claimed, OpenCheck: open_, InQuarterCheck: in_quarter, OutcomeCheck: outcome,
+    SwitchCheck: switch,
 }
 
 

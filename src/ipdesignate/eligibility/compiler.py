@@ -22,16 +22,24 @@ from ..rulebook.model import Reading, Rulebook
 class Ctx:
     """What a compiled check may look at while it runs: one profile on one date."""
 
-    __slots__ = ("attestations", "events", "lifecycle", "on", "profile", "timeline", "year")
+    __slots__ = ("applied", "attestations", "events", "lifecycle", "on", "profile", "results",
+                 "timeline", "year")
 
-    def __init__(self, profile: Any, on: _dt.date, lifecycle: Any = None) -> None:
+    def __init__(self, profile: Any, on: _dt.date, lifecycle: Any = None,
+                 applied: _dt.date | None = None) -> None:
         self.profile = profile
-        self.on = on
-        self.year = on.year
-        self.events = getattr(profile, "events", None)
+        self.on = on  # the date of the decision: look-back windows, status, bars
+        self.applied = applied or on  # the application date: it fixes the data years
+        self.year = self.applied.year
+        # events dated after the decision date did not exist then: never counted
+        events = getattr(profile, "events", None)
+        if events is not None and any(e.date > on for e in events):
+            events = [e for e in events if e.date <= on]
+        self.events = events
         self.attestations = getattr(profile, "attestations", None) or {}
         self.lifecycle = lifecycle
         self.timeline: Any = None  # built on first use: only lifecycle checks need it
+        self.results: dict[str, str] = {}  # criterion id -> status, for ``outcome``
 
 
 CheckFn = Callable[[Ctx, Trace], str]
@@ -49,6 +57,7 @@ class Compiler:
     kind: str = ""
     fields: dict[str, FieldInfo] = field(default_factory=dict)
     used: dict[str, ReadingUsed] = field(default_factory=dict)
+    criteria: tuple[str, ...] = ()  # ids of the designation's criteria (for ``outcome``)
 
     def problem(self, path: Path, message: str, *, expected: str | None = None,
                 found: str | None = None, key: bool = False) -> None:

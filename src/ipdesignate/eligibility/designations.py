@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from .._core.errors import Path, did_you_mean
 from ..decision.trace import ReadingUsed
 from ..rulebook.base import Citation, Text
-from ..rulebook.model import Criterion, Designation, Suspension
+from ..rulebook.model import Criterion, Designation, Notice, Procedure, Suspension
 from .checks import compile_check
 from .compiler import CheckFn, Compiler
 
@@ -29,6 +29,7 @@ class CompiledCriterion:
     exemption_check: CheckFn | None
     relaxation: Citation | None
     relaxation_check: CheckFn | None
+    relaxation_hint: Text | None = None
 
 
 @dataclass(frozen=True)
@@ -40,6 +41,15 @@ class CompiledSuspension:
 
 
 @dataclass(frozen=True)
+class CompiledNotice:
+    id: str
+    cite: Citation
+    text: Text
+    level: str
+    check: CheckFn
+
+
+@dataclass(frozen=True)
 class CompiledDesignation:
     id: str
     name: Text
@@ -47,6 +57,8 @@ class CompiledDesignation:
     applies_to: frozenset[str]
     criteria: tuple[CompiledCriterion, ...]
     suspensions: tuple[CompiledSuspension, ...]
+    notices: tuple[CompiledNotice, ...] = ()
+    procedure: Procedure | None = None
 
 
 def check_interpretations(c: Compiler) -> None:
@@ -78,6 +90,7 @@ def _criterion(c: Compiler, crit: Criterion, path: Path, kinds: tuple[str, ...]
         check=check, readings=tuple(c.used[k] for k in sorted(c.used)),
         exemption=crit.exemption.cite if crit.exemption else None, exemption_check=ex_check,
         relaxation=crit.relaxation.cite if crit.relaxation else None, relaxation_check=rx_check,
+        relaxation_hint=crit.relaxation.hint if crit.relaxation else None,
     )
 
 
@@ -85,9 +98,15 @@ def _suspension(c: Compiler, s: Suspension, path: Path) -> CompiledSuspension:
     return CompiledSuspension(s.id, s.cite, s.text, compile_check(c, s.when, (*path, "when")))
 
 
+def _notice(c: Compiler, n: Notice, path: Path) -> CompiledNotice:
+    return CompiledNotice(n.id, n.cite, n.text, n.level,
+                          compile_check(c, n.when, (*path, "when")))
+
+
 def compile_designation(c: Compiler, did: str, d: Designation) -> CompiledDesignation:
     path: Path = ("designations", did)
     c.kind = d.profile
+    c.criteria = tuple(crit.id for crit in d.criteria)
     vocab = c.vocabulary
     if vocab is not None and d.profile not in vocab.kinds:
         c.problem((*path, "profile"), f"no profile kind {d.profile!r} in the vocabulary"
@@ -116,5 +135,7 @@ def compile_designation(c: Compiler, did: str, d: Designation) -> CompiledDesign
                       expected=f"some of: {', '.join(d.applies_to)}")
     suspensions = tuple(_suspension(c, s, (*path, "suspensions", i))
                         for i, s in enumerate(d.suspensions))
+    c.used = {}
+    notices = tuple(_notice(c, n, (*path, "notices", i)) for i, n in enumerate(d.notices))
     return CompiledDesignation(did, d.name, d.profile, frozenset(d.applies_to), tuple(criteria),
-                               suspensions)
+                               suspensions, notices, d.procedure)

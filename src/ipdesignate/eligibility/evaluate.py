@@ -16,8 +16,11 @@ from .._core.periods import parse_period, period_end
 from .._version import __version__
 from ..applicant.vocabulary import Vocabulary, default_vocabulary
 from ..decision.model import (
+    Basis,
     Decision,
     DesignationRef,
+    NoticeResult,
+    ProcedureRef,
     RulebookRef,
     SuspensionResult,
     build_decision,
@@ -40,7 +43,6 @@ from .compiler import Ctx
 from .designations import CompiledDesignation
 
 _ENGINE = {"name": "ipdesignate", "version": __version__}
-_STATUSES = ("pass", "fail", "unknown", "review")
 
 
 class TimelineCache:
@@ -94,23 +96,27 @@ class CompiledRulebook:
         eff = model.effective
         self.effective_from: _dt.date = eff.from_.date
         self.effective_until: _dt.date | None = eff.until.date if eff.until else None
-        if self.effective_until is None and eff.trial is not None:
+        self.trial_end: _dt.date | None = None
+        if eff.trial is not None:
             trial = parse_period(eff.trial)
             if trial is not None:
-                # 试行一年 from the day it takes effect: 民法典 第二百零一条 counting
-                self.effective_until = period_end(self.effective_from, trial)
+                # 试行一年 from the day it takes effect: 民法典 第二百零一条 counting. The end of
+                # the trial is a fact about the measure, not its window: a trial measure with
+                # no successor in force is still applied after it (with a warning).
+                self.trial_end = period_end(self.effective_from, trial)
         self.ref = RulebookRef(
             id=model.id, version=model.version, sha256=sha256, title=model.title,
             document_number=model.document_number.value, effective_from=self.effective_from,
-            effective_until=self.effective_until, file=file)
+            effective_until=self.effective_until, file=file,
+            trial_end=self.trial_end, successor=self.successor)
         self.warnings = tuple(self._unconfirmed())
         self._event_types = frozenset(model.event_types)
         self._designation_refs = {did: DesignationRef(id=did, name=d.name)
                                   for did, d in designations.items()}
-        self._suspension_results = {
-            (did, s.id, st): SuspensionResult(id=s.id, status=st, citation=citation_json(s.cite),
-                                              text=s.text)
-            for did, d in designations.items() for s in d.suspensions for st in _STATUSES}
+        self._procedures = {
+            did: ProcedureRef(citation=citation_json(d.procedure.cite), steps=d.procedure.steps,
+                              competitive=d.procedure.competitive)
+            for did, d in designations.items() if d.procedure is not None}
 
     def _unconfirmed(self) -> list[str]:
         m = self.model
@@ -140,6 +146,30 @@ class CompiledRulebook:
         return self.model.id
 
     @property
+    def successor(self) -> str | None:
+        """The title of the measure that replaced this version, as 《title》."""
+        return f"《{self.model.successors[0].title}》" if self.model.successors else None
+
+    @property
+    def successor_detail(self) -> str | None:
+        """When the successor dates from, and that ipdesignate does not encode it."""
+        if not self.model.successors:
+            return None
+        s = self.model.successors[0]
+        when = ""
+        if s.date is not None:
+            when = f"日期 {s.date.date.isoformat()}{'' if s.date.confirmed else '（未确认）'}，"
+        return f"{when}未编入 ipdesignate"
+
+    def trial_warning(self, on: _dt.date) -> str | None:
+        if self.trial_end is None or on <= self.trial_end:
+            return None
+        return (f"《{self.model.title.zh}》为试行办法，试行期至 {self.trial_end.isoformat()} 届满"
+                f"（{self.model.effective.trial}）；{on.isoformat()} 已过试行期，且未编入在此日期"
+                "生效的后续办法：按试行办法评估，请核实其是否延期或已被替代 / the trial period "
+                "has ended and no successor in force on this date is encoded")
+
+    @property
     def version(self) -> str:
         return self.model.version
 
@@ -161,10 +191,15 @@ class CompiledRulebook:
                 known=list(self.designations))
         return d
 
-    def evaluate(self, profile: Any, designation: str, on: _dt.date | None = None) -> Decision:
+    def evaluate(self, profile: Any, designation: str, on: _dt.date | None = None, *,
+                 application_date: _dt.date | None = None, basis: Basis | None = None
+                 ) -> Decision:
         """Decide whether ``profile`` qualifies for ``designation`` on ``on``.
 
-        ``on`` defaults to the profile's ``application_date``; with neither, it is an
+        ``on`` is the date of the decision: look-back windows, status and bars are read on
+        it, and events dated after it are not counted (they are listed and warned about).
+        ``application_date`` (default: the profile's) fixes the data years of 近三年 and
+        the quarter of the application. Each defaults to the other; with neither, it is an
         error rather than a guess at today's date.
         """
         d = self.designation(designation)
@@ -172,12 +207,13 @@ class CompiledRulebook:
             raise ProfileError([Problem("<profile>", None, None,
                                         f"{designation} is for a {d.profile} profile",
                                         ("kind",), d.profile, profile.kind)])
+        applied = application_date or profile.application_date or on
         if on is None:
-            on = profile.application_date
-            if on is None:
-                raise ProfileError([Problem(
-                    "<profile>", None, None, "no as-of date: give --on DATE or set "
-                    "application_date in the profile", ("application_date",))])
+            on = applied
+        if on is None or applied is None:
+            raise ProfileError([Problem(
+                "<profile>", None, None, "no as-of date: give --on DATE or set "
+                "application_date in the profile", ("application_date",))])
         entity = profile.entity_type
         if entity not in d.applies_to:
             raise ProfileError([Problem(
@@ -187,13 +223,14 @@ class CompiledRulebook:
         events = getattr(profile, "events", None)
         if events:
             self._check_event_types(events)
-        ctx = Ctx(profile, on, self.timelines)
+        ctx = Ctx(profile, on, self.timelines, applied)
         results: list[CriterionResult] = []
         statuses: list[str] = []
         for cc in d.criteria:
             if cc.applies_to is not None and entity not in cc.applies_to:
                 results.append(CriterionResult(cc.id, NOT_APPLICABLE, cc.cite, cc.text, None,
                                                cc.readings))
+                ctx.results[cc.id] = NOT_APPLICABLE
                 continue
             tr = Trace()
             status = cc.check(ctx, tr)
@@ -205,34 +242,63 @@ class CompiledRulebook:
                 allowed = cc.relaxation_check(ctx, tr) if cc.relaxation_check else PASS
                 if allowed != FAIL:
                     status, relaxed = REVIEW, cc.relaxation
+                elif cc.relaxation_hint is not None:
+                    tr.notes.append(f"{cc.relaxation_hint.zh} / {cc.relaxation_hint.en}")
             results.append(CriterionResult(cc.id, status, cc.cite, cc.text, tr, cc.readings,
                                            cc.exemption, ex_status, relaxed))
             statuses.append(status)
+            ctx.results[cc.id] = status
         suspensions = []
         suspended = False
-        warnings = self.warnings
+        warnings = list(self.warnings)
         for s in d.suspensions:
             tr = Trace()
             st = s.check(ctx, tr)
             suspended = suspended or st == PASS
-            suspensions.append(self._suspension_results[(d.id, s.id, st)])
+            suspensions.append(SuspensionResult(
+                id=s.id, status=st, citation=citation_json(s.cite), text=s.text,
+                inputs={k: v if isinstance(v, (str, int, bool)) or v is None else str(v)
+                        for k, v in tr.inputs.items()},
+                notes=tuple(tr.notes)))
             if st == UNKNOWN:
-                warnings = (*warnings, f"whether {s.id} applies is unknown: "
-                            f"{', '.join(tr.missing)} not stated")
+                warnings.append(f"whether {s.id} applies is unknown: "
+                                f"{', '.join(tr.missing)} not stated")
+        notices = []
+        for n in d.notices:
+            if n.check(ctx, Trace()) == PASS:
+                notices.append(NoticeResult(id=n.id, level=n.level,
+                                            citation=citation_json(n.cite), text=n.text))
         stated = getattr(profile, "attestations", None) or {}
         undeclared = [a for a in stated if a not in self.model.attestations]
         if undeclared:
-            warnings = (*warnings, "attestations not used by this rulebook: "
-                        + ", ".join(sorted(undeclared)))
+            warnings.append("attestations not used by this rulebook: "
+                            + ", ".join(sorted(undeclared)))
+        later = tuple(f"{e.id} {e.type} {e.date.isoformat()}"
+                      for e in sorted(events or (), key=lambda e: e.date) if e.date > on)
+        if later:
+            warnings.append(f"晚于评估日期 {on.isoformat()} 的事件未计入 / events dated after the "
+                            f"as-of date were not counted: {'; '.join(later)}")
+        if basis is None:
+            trial = self.trial_warning(on)
+            basis = Basis(mode="trial_ended", banner=trial) if trial else None
+        if basis is not None and basis.banner:
+            warnings.insert(0, basis.banner)
 
-        return build_decision({
+        fields: dict[str, Any] = {
             "engine": _ENGINE,
             "rulebook": self.ref,
             "designation": self._designation_refs[d.id],
             "applicant": {"name": profile.name, "kind": profile.kind, "entity_type": entity},
             "as_of": on,
+            "application_date": applied,
             "verdict": verdict_of(statuses, suspended),
             "criteria": tuple(results),
             "suspensions": tuple(suspensions),
-            "warnings": warnings,
-        })
+            "notices": tuple(notices),
+            "procedure": self._procedures.get(d.id),
+            "events_not_counted": later,
+            "warnings": tuple(warnings),
+        }
+        if basis is not None:
+            fields["basis"] = basis
+        return build_decision(fields)

@@ -295,26 +295,49 @@ def count(c: Compiler, m: CountMeasure, path: Path) -> CompiledMeasure | None:
             c.problem((*where, i), f"unknown event type {kind!r}"
                       f"{did_you_mean(kind, c.rulebook.event_types)}",
                       expected="a type declared under 'event_types'", found=repr(kind))
-    value, where = c.resolve(m.within, (*path, "within"))
-    period = parse_period(value) if value is not None else None
-    if period is None:
-        if value is not None:
-            c.problem(where, period_problem(value) or "not a period",
-                      expected="a period like '3 years'", found=repr(value)[:60])
-        return None
+    period = None
+    if m.within is not None:
+        value, where = c.resolve(m.within, (*path, "within"))
+        period = parse_period(value) if value is not None else None
+        if period is None:
+            if value is not None:
+                c.problem(where, period_problem(value) or "not a period",
+                          expected="a period like '3 years'", found=repr(value)[:60])
+            return None
+    for key in m.where:
+        for kind in types_:
+            etype = c.rulebook.event_types.get(kind)
+            if etype is not None and key not in etype.fields:
+                c.problem((*path, "where", key), f"event type {kind!r} has no detail {key!r}",
+                          expected="one of " + (", ".join(etype.fields) or "(no details)"),
+                          found=repr(key))
+    where_ = {k: frozenset((v,) if isinstance(v, str) else v) for k, v in m.where.items()}
     kinds = frozenset(types_)
-    key = f"events within {period} ({', '.join(sorted(kinds))})"
+    span = f"within {period}" if period is not None else "up to the as-of date"
+    filt = "".join(f"; {k} in {sorted(v)}" for k, v in where_.items())
+    key = f"events {span} ({', '.join(sorted(kinds))}{filt})"
 
     def fn(ctx: Ctx, tr: Trace) -> tuple[Exact | None, Years]:
         events = ctx.events
         if events is None:
             tr.missing.append("events")
             return None, None
-        hits = [e for e in events if e.type in kinds and within_lookback(e.date, ctx.on, period)]
+        hits = [e for e in events if e.type in kinds
+                and (period is None or within_lookback(e.date, ctx.on, period))]
+        if where_:
+            unknown = [e for e in hits if any(k not in e.details for k in where_)]
+            for e in unknown:
+                tr.missing.extend(f"events[{e.id}].details.{k}" for k in where_
+                                  if k not in e.details)
+            if unknown:
+                tr.inputs[key] = [f"{e.id} {e.type} {e.date.isoformat()}" for e in hits]
+                return None, None
+            hits = [e for e in hits if all(e.details[k] in v for k, v in where_.items())]
         tr.inputs[key] = [f"{e.id} {e.type} {e.date.isoformat()}" for e in hits]
         return len(hits), None
 
-    label = f"events ({', '.join(types_)}) within {period} before the as-of date"
+    label = f"events ({', '.join(types_)}{filt}) {span}" + (
+        " before the as-of date" if period is not None else "")
     return CompiledMeasure(fn, Unit.COUNT, label)
 
 

@@ -12,6 +12,7 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from importlib import resources
+from itertools import pairwise
 from pathlib import Path as FsPath
 from typing import Any
 
@@ -29,7 +30,7 @@ from ..applicant.load import load_profile, parse_profile
 from ..applicant.profile import Profile
 from ..applicant.vocabulary import FILE_NAME as VOCABULARY_FILE
 from ..applicant.vocabulary import Vocabulary, default_vocabulary
-from ..decision.model import Decision
+from ..decision.model import Basis, Decision
 from ..eligibility.evaluate import CompiledRulebook
 from .batch import Batch, Outcome, applicant_name
 from .checks import overlapping_windows
@@ -137,6 +138,12 @@ class Library:
             self.measures.setdefault(rb.id, []).append(rb)
         for versions in self.measures.values():
             versions.sort(key=lambda r: r.effective_from)
+            for a, b in pairwise(versions):
+                if (a.effective_until is None and a.trial_end is not None
+                        and a.trial_end < b.effective_from):
+                    # a trial measure applies until the next version takes effect
+                    a.effective_until = b.effective_from - _dt.timedelta(days=1)
+                    a.ref = a.ref.model_copy(update={"effective_until": a.effective_until})
         problems = overlapping_windows(self.all())
         self.vocabulary = self._merged_vocabulary(problems)
         if problems:
@@ -223,8 +230,16 @@ class Library:
         for rb in versions:
             if rb.in_force(on) and name in rb.designations:
                 return rb
-        raise VersionError(f"no version of {measure} with designation {name!r} is in force on "
-                           f"{on.isoformat()}", [rb.window() for rb in versions])
+        message = (f"no version of {measure} with designation {name!r} is in force on "
+                   f"{on.isoformat()}")
+        last = versions[-1]
+        if last.effective_until is not None and on > last.effective_until:
+            successor = last.successor
+            message += (f"; it was replaced by {successor} ({last.successor_detail})"
+                        if successor else "; no later version is encoded")
+        message += (f". To evaluate as if a version applied, add --version "
+                    f"{'|'.join(rb.version for rb in versions)} (Library.check(..., version=…))")
+        raise VersionError(message, [rb.window() for rb in versions])
 
     def version_named(self, designation: str, version: str) -> CompiledRulebook:
         """The version ``version`` of the measure holding ``designation``, whatever the date."""
@@ -237,25 +252,49 @@ class Library:
                            [rb.window() for rb in versions])
 
     def check(self, profile: Any, designation: str, on: _dt.date | None = None,
-              version: str | None = None) -> Decision:
+              version: str | None = None, *, application_date: _dt.date | None = None
+              ) -> Decision:
         """Evaluate with the version in force on ``on`` (default: the application date).
 
-        ``version`` names a version explicitly (e.g. to compare with an older text); if it
-        is not in force on the date the decision carries a warning saying so.
+        ``version`` names a version to apply whatever the date ("as if"): outside its window
+        the decision carries a banner saying it is a reference, not the basis of a
+        designation, and naming the measure in force. ``application_date`` overrides the
+        profile's (it fixes the data years); ``on`` is the date of the decision.
         """
-        when = on or profile.application_date
+        when = on or application_date or profile.application_date
         if when is None:
             raise _no_as_of_date()
-        name = designation.partition(":")[2] or designation
+        short = designation.partition(":")[2] or designation
         if version is None:
-            return self.version_for(designation, when).evaluate(profile, name, when)
+            rb = self.version_for(designation, when)
+            return rb.evaluate(profile, short, when, application_date=application_date)
         rb = self.version_named(designation, version)
-        decision = rb.evaluate(profile, name, when)
+        basis = None
         if not rb.in_force(when):
-            note = (f"{rb.id} {rb.version} is not in force on {when.isoformat()} "
-                    f"({rb.window()}); it was chosen explicitly")
-            decision = decision.model_copy(update={"warnings": (*decision.warnings, note)})
-        return decision
+            current = self._in_force_title(designation, when)
+            later = when > rb.effective_from
+            banner = (f"按{'已失效' if later else '尚未施行'}《{rb.model.title.zh}》参考评估，"
+                      "非现行认定依据；")
+            successor = current or (rb.successor if later else None)
+            if successor is None:
+                banner += "现行办法未编入"
+            else:
+                banner += f"现行办法为{successor}"
+                if current is None and rb.successor_detail:
+                    banner += f"（{rb.successor_detail}）"
+            banner += (f" / evaluated as if version {rb.version} applied on "
+                       f"{when.isoformat()}, outside its window {rb.window()}: a reference, "
+                       "not the basis of a designation")
+            basis = Basis(mode="as_if", banner=banner, successor=successor)
+        return rb.evaluate(profile, short, when, application_date=application_date,
+                           basis=basis)
+
+    def _in_force_title(self, designation: str, on: _dt.date) -> str | None:
+        try:
+            rb = self.version_for(designation, on)
+        except VersionError:
+            return None
+        return f"《{rb.model.title.zh}》"
 
     def check_many(self, profiles: Iterable[Any], designation: str,
                    on: _dt.date | None = None, version: str | None = None) -> Batch:

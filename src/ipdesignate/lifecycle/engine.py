@@ -116,10 +116,49 @@ class LifecycleSource:
     effective: _dt.date | None = None
     located: Located | None = None
     file: str = "<rulebook>"
+    # named readings: name -> (chosen option, every option, "term: option — says")
+    readings: Mapping[str, tuple[str, tuple[str, ...], str]] | None = None
+    # facts about the measure itself (its trial period): context of every timeline, never
+    # an obligation or period of the unit
+    context: tuple[str, ...] = ()
+
+    def active(self, rule: LifecycleRule) -> bool:
+        """Whether the readings in force let ``rule`` take part (no gate: always)."""
+        if not rule.if_reading:
+            return True
+        if self.readings is None:
+            return False
+        for name, want in rule.if_reading.items():
+            got = self.readings.get(name)
+            if got is None or got[0] not in ((want,) if isinstance(want, str) else want):
+                return False
+        return True
+
+    def reading_of(self, rule: LifecycleRule) -> str | None:
+        if not rule.if_reading or self.readings is None:
+            return None
+        return "; ".join(self.readings[n][2] for n in rule.if_reading if n in self.readings)
 
 
 def source_of(rulebook: Rulebook, located: Located | None = None) -> LifecycleSource:
+    readings = {
+        name: (i.use, tuple(i.options),
+               f"{i.term} ({name}): {i.use} — {i.options[i.use].says}" if i.use in i.options
+               else name)
+        for name, i in rulebook.interpretations.items()}
+    context: list[str] = []
+    eff = rulebook.effective
+    trial = parse_period(eff.trial) if eff.trial else None
+    if trial is not None:
+        end = period_end(eff.from_.date, trial)
+        cite = f"第{eff.cite.article}条 “{eff.cite.text}”" if eff.cite else ""
+        sure = "" if eff.from_.confirmed else "; dates not confirmed"
+        context.append(f"measure trial ({eff.trial}) {eff.from_.date.isoformat()} – "
+                       f"{end.isoformat()}, {cite}{sure}: a period of the measure, not an "
+                       "obligation of the unit")
     return LifecycleSource(
+        readings=readings,
+        context=tuple(context),
         name=f"{rulebook.id}@{rulebook.version}",
         event_types=rulebook.event_types,
         lifecycle=rulebook.lifecycle,
@@ -204,6 +243,19 @@ class _Checker:
                                      expected="one kind per name", found=kind)
         for i, rule in enumerate(rules):
             self.check_rule(("lifecycle", "rules", i), rule, kinds)
+            self.check_gate(("lifecycle", "rules", i, "if_reading"), rule)
+
+    def check_gate(self, at: Path, rule: LifecycleRule) -> None:
+        for name, want in rule.if_reading.items():
+            known = self.s.readings.get(name) if self.s.readings is not None else None
+            if known is None:
+                self.problem((*at, name), f"no interpretation named {name!r}",
+                             expected="a name defined under 'interpretations'", found=name)
+                continue
+            for option in (want,) if isinstance(want, str) else want:
+                if option not in known[1]:
+                    self.problem((*at, name), f"{name!r} has no option {option!r}",
+                                 expected="one of " + ", ".join(known[1]), found=option)
 
     def check_rule(self, at: Path, rule: LifecycleRule,
                    kinds: Mapping[str, tuple[str, Path]]) -> None:
@@ -330,6 +382,7 @@ class _Fact:
     engine: dict[str, Any] = field(default_factory=dict)
     in_engine: bool = False
     after: StatusOut | None = None
+    reading: str | None = None
 
     def public(self) -> DerivedFact:
         return DerivedFact(
@@ -337,7 +390,7 @@ class _Fact:
             start=self.start, end=self.end, due=self.due, closed=self.closed,
             closed_by=self.closed_by, superseded_by=self.superseded_by, missing=self.missing,
             rule_id=self.rule.id, cite=self.rule.cite, text=self.rule.text,
-            event_ids=self.event_ids, fact_ids=self.fact_ids,
+            event_ids=self.event_ids, fact_ids=self.fact_ids, reading=self.reading,
         )
 
 
@@ -416,6 +469,7 @@ class _Run:
                  fact_ids: tuple[str, ...]) -> _Fact:
         fid = f"f{len(self.facts) + 1}"
         fact = _Fact(fid, kind, name, designation, start, rule, event_ids, fact_ids)
+        fact.reading = self.compiled.source.reading_of(rule)
         self.facts[fid] = fact
         return fact
 
@@ -451,7 +505,7 @@ class _Run:
         if item is not None and item.lasts is not None:
             period = parse_period(item.lasts)
             assert period is not None
-            fact.end = period_end(day, period)
+            fact.end = period_end(self.anchor(item, day, designation, fact_ids), period)
             if item.after is not None:
                 fact.after = item
         # A new status replaces the one before it from its first day on.
@@ -464,6 +518,19 @@ class _Run:
             old.superseded_by = fact.id
             self.update(c, old)
         self.publish(c, fact)
+
+    def anchor(self, item: StatusOut, day: _dt.date, designation: str | None,
+               fact_ids: tuple[str, ...]) -> _dt.date:
+        """The day a status's ``lasts`` is counted from (see ``StatusOut.counted_from``)."""
+        if item.counted_from == "trigger_start" and fact_ids:
+            return self.facts[fact_ids[0]].start
+        if item.counted_from == "replaced_end":
+            running = [f for f in self.facts.values()
+                       if f.kind == "status" and f.designation == designation
+                       and f.superseded_by is None and f.end is not None and f.start <= day]
+            if running:
+                return running[-1].end  # type: ignore[return-value]
+        return day
 
     def close(self, c: Any, action: _Action, *, fact_id: str, event_id: str,
               day: _dt.date) -> None:
@@ -549,8 +616,9 @@ class CompiledLifecycle:
 
     @property
     def rule_ids(self) -> tuple[str, ...]:
+        """The rules taking part: those a named reading in force did not leave out."""
         lc = self.source.lifecycle
-        return tuple(r.id for r in lc.rules) if lc is not None else ()
+        return tuple(r.id for r in lc.rules if self.source.active(r)) if lc is not None else ()
 
     def ruleset_json(self) -> dict[str, Any]:
         """The durable_rules ruleset (without actions), for inspection and docs."""
@@ -567,6 +635,8 @@ class CompiledLifecycle:
             _OPEN_RULE: {"all": [{"m": {"kind": "open"}}], "run": _opened},
         }
         for rule in lc.rules:
+            if not self.source.active(rule):
+                continue  # a named reading in force chose another rule
             on = rule.on
             deadline = isinstance(on, OnDeadline)
             terms: list[dict[str, Any]]

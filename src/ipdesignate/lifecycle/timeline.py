@@ -46,6 +46,7 @@ class DerivedFact(BaseModel):
     text: Text
     event_ids: tuple[str, ...]
     fact_ids: tuple[str, ...] = ()
+    reading: str | None = None  # the named reading that chose the rule, when one did
 
     @property
     def value(self) -> str:

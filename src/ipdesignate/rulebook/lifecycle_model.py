@@ -169,6 +169,10 @@ class StatusOut(Strict):
     status: Name
     lasts: PeriodText | None = None
     after: Name | None = None  # the status once ``lasts`` has run out (e.g. expired)
+    # where ``lasts`` is counted from: the trigger's day; the start of the fact that
+    # triggered the rule (a period's first day: the event that opened it); or the end of
+    # the status this one replaces (a renewal that adds on to the running term)
+    counted_from: Literal["trigger", "trigger_start", "replaced_end"] = "trigger"
 
     @model_validator(mode="after")
     def _after_needs_lasts(self) -> StatusOut:
@@ -251,6 +255,8 @@ class LifecycleRule(Strict):
     requires: tuple[Requirement, ...] = ()
     unless: tuple[Requirement, ...] = ()
     then: tuple[Derive, ...] = Field(min_length=1)
+    # the rule takes part only while these named readings choose one of these options
+    if_reading: dict[str, Name | tuple[Name, ...]] = {}
     note: str | None = None
 
 

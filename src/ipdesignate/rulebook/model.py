@@ -61,6 +61,15 @@ class Superseded(Strict):
     cite: Citation | None = None
 
 
+class Successor(Strict):
+    """A later measure that replaced this one (named in the as-if warning and in errors)."""
+
+    title: str
+    date: DateFact | None = None
+    document_number: str | None = None
+    note: str | None = None
+
+
 class Source(Strict):
     """The legal text the citations quote, relative to the rulebook file."""
 
@@ -159,8 +168,12 @@ class GrowthMeasure(Strict):
 
 
 class CountMeasure(Strict):
+    """Events of some types dated within a look-back period (all of them up to the as-of
+    date without ``within``); ``where`` keeps only events whose details have these values."""
+
     count: tuple[str, ...] | Reading
-    within: str | Reading
+    within: str | Reading | None = None
+    where: dict[str, str | tuple[str, ...]] = {}
 
 
 class DurationMeasure(Strict):
@@ -261,9 +274,49 @@ class NotBarredCheck(Strict):
     not_barred: str
 
 
+class ClaimedCheck(Strict):
+    """The applicant claims (attests) ``claimed``: pass when stated, fail when absent or
+    denied. For conditions that only an applicant's claim can open (放宽, 等除外)."""
+
+    claimed: str
+
+
+class OpenCheck(Strict):
+    """A lifecycle period (or obligation) named ``open`` is running on the as-of date."""
+
+    open: str
+
+
+class InQuarterCheck(Strict):
+    """The application date falls in one of these quarters."""
+
+    in_quarter: tuple[int, ...] = Field(min_length=1)
+
+
+class OutcomeCheck(Strict):
+    """An earlier criterion of the same designation ended in one of these statuses."""
+
+    outcome: str
+    in_: tuple[str, ...] = Field(alias="in", min_length=1)
+
+
+class SwitchCase(Strict):
+    """A literal outcome for a ``switch`` case: ``holds: false`` never holds."""
+
+    holds: bool
+
+
+class SwitchCheck(Strict):
+    """The check of the option a named reading chooses; settled when compiling."""
+
+    switch: str
+    cases: dict[str, Check | SwitchCase]
+
+
 CHECK_HEADS = (
     "fact", "attestation", "entity_type", "category", "all_of", "any_of", "none_of",
-    "measure", "trend", "holds", "review", "not_barred",
+    "measure", "trend", "holds", "review", "not_barred", "claimed", "open", "in_quarter",
+    "outcome", "switch",
 )
 
 Check = Annotated[
@@ -278,7 +331,12 @@ Check = Annotated[
     | Annotated[TrendCheck, Tag("trend")]
     | Annotated[HoldsCheck, Tag("holds")]
     | Annotated[ReviewCheck, Tag("review")]
-    | Annotated[NotBarredCheck, Tag("not_barred")],
+    | Annotated[NotBarredCheck, Tag("not_barred")]
+    | Annotated[ClaimedCheck, Tag("claimed")]
+    | Annotated[OpenCheck, Tag("open")]
+    | Annotated[InQuarterCheck, Tag("in_quarter")]
+    | Annotated[OutcomeCheck, Tag("outcome")]
+    | Annotated[SwitchCheck, Tag("switch")],
     Discriminator(
         head_of(CHECK_HEADS),
         custom_error_type="check_head",
@@ -296,14 +354,19 @@ class Exemption(Strict):
     cite: Citation
     text: Text
     when: Check
+    note: str | None = None
 
 
 class Relaxation(Strict):
-    """Turns a failure into review: the law allows the bureau discretion (可适当放宽)."""
+    """Turns a failure into review: the law allows the bureau discretion (可适当放宽).
+
+    ``hint`` is shown when the criterion fails and the relaxation does not apply (its
+    ``when`` fails), so the reader learns the relaxation exists and what opens it."""
 
     cite: Citation
     text: Text
     when: Check | None = None
+    hint: Text | None = None
 
 
 class Criterion(Strict):
@@ -324,6 +387,25 @@ class Suspension(Strict):
     cite: Citation
     text: Text
     when: Check
+    note: str | None = None
+
+
+class Notice(Strict):
+    """A procedural note shown when ``when`` holds; it never changes the verdict."""
+
+    id: str = Field(pattern=r"^[a-z][a-z0-9_]*$")
+    cite: Citation
+    text: Text
+    when: Check
+    level: Literal["note", "warning"] = "note"
+
+
+class Procedure(Strict):
+    """What follows a favourable self-assessment: the steps of the procedure, in order."""
+
+    cite: Citation
+    steps: Text
+    competitive: bool = False
 
 
 class Designation(Strict):
@@ -332,6 +414,8 @@ class Designation(Strict):
     applies_to: tuple[str, ...] = Field(min_length=1)
     criteria: tuple[Criterion, ...] = Field(min_length=1)
     suspensions: tuple[Suspension, ...] = ()
+    notices: tuple[Notice, ...] = ()
+    procedure: Procedure | None = None
     note: str | None = None
 
 
@@ -342,6 +426,7 @@ Verdict = Literal["eligible", "ineligible", "undetermined", "needs_review", "sus
 class Expect(Strict):
     verdict: Verdict
     criteria: dict[str, Status] = {}
+    notices: tuple[str, ...] | None = None  # exactly these notices (ids), when given
 
 
 class TestCase(Strict):
@@ -371,6 +456,7 @@ class Rulebook(Strict):
     issued: DateFact
     effective: Effective
     supersedes: tuple[Superseded, ...] = ()
+    successors: tuple[Successor, ...] = ()
     source: Source
     provenance: tuple[str, ...] = ()
     vocabulary: VocabularyExtension | None = None

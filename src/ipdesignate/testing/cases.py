@@ -95,6 +95,10 @@ def check_cases(located: Located, rulebook: Rulebook, problems: list[Problem],
                                             expected=f"one of: {', '.join(rulebook.designations)}"))
             continue
         ids = {c.id for c in d.criteria}
+        for k, nid in enumerate(case.expect.notices or ()):
+            if nid not in {n.id for n in d.notices}:
+                problems.append(located.problem((*path, "expect", "notices", k),
+                                                f"no notice {nid!r} in {case.designation}"))
         for cid in case.expect.criteria:
             if cid not in ids:
                 problems.append(located.problem((*path, "expect", "criteria", cid),
@@ -215,6 +219,10 @@ def run_cases(compiled: CompiledRulebook) -> tuple[list[CaseResult], Coverage]:
         if decision.verdict != case.expect.verdict:
             mismatches.append(f"verdict {decision.verdict}, expected {case.expect.verdict}")
             mismatches.extend(_why_verdict(decision, case.expect.verdict, case.expect.criteria))
+        want_notices = case.expect.notices
+        got_notices = tuple(n.id for n in decision.notices)
+        if want_notices is not None and sorted(want_notices) != sorted(got_notices):
+            mismatches.append(f"notices {list(got_notices)}, expected {list(want_notices)}")
         for r in decision.criteria:
             want = case.expect.criteria.get(r.id)
             if want is not None and want != r.status:
