@@ -291,9 +291,14 @@ class RecordedFigure(Figure):
     __slots__ = ("_gap_text", "_text", "_years")
 
     def __init__(self, data: FigureJSON) -> None:
+        years = data["years"]
+        span = None
+        if years:
+            first, _, last = years.partition("–")
+            span = (int(first), int(last or first))
         super().__init__(data["label"], _exact(data["value"]), Unit(data["unit"]),
                          data["comparator"], _exact(data["threshold"]), data["status"],
-                         _exact(data["gap"]))
+                         _exact(data["gap"]), span)
         self._years = data["years"]
         self._text = data["text"]
         self._gap_text = data["gap_text"]
@@ -325,6 +330,7 @@ def criterion_from_json(value: Any) -> CriterionResult:
     trace.missing = list(data["missing"])
     trace.figures = [RecordedFigure(f) for f in data["figures"]]
     trace.notes = list(data["notes"])
+    trace.declared = list(data.get("self_declared", []))
     cite = _citation(data["citation"])
     assert cite is not None
     return CriterionResult(
