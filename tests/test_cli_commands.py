@@ -147,7 +147,12 @@ def test_timeline_batch_jsonl_keeps_the_good_units(capsys: pytest.CaptureFixture
                          "--on", "2021-06-01")
     units = [json.loads(line)["unit"] for line in out.splitlines()]
     assert code == 1 and len(units) == 2 and "2 of 4 units done" in err
-    assert "batch.jsonl:2:" in err and "batch.jsonl:3:" in err
+    # with --format json the errors are problem documents, one a line
+    docs = [json.loads(line) for line in err.splitlines()]
+    located = {(p["file"].rsplit("/", 1)[-1], p["line"]) for d in docs
+               for p in d.get("problems", [])}
+    assert ("batch.jsonl", 2) in located and ("batch.jsonl", 3) in located
+    assert all(d["type"].startswith("urn:ipdesignate:problem:") for d in docs[:-1])
 
 
 def test_timeline_batch_yaml_with_a_bad_unit(capsys: pytest.CaptureFixture[str]) -> None:

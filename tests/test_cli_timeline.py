@@ -49,12 +49,29 @@ def test_batch_yaml_reports_bad_unit_and_keeps_the_others() -> None:
     assert code == 1
     units = [json.loads(line)["unit"] for line in out.splitlines()]
     assert units == ["zone-001", "zone-003"]
-    assert "batch.yaml:8:" in err and "unknown event type 'no_such_event'" in err
-    assert "batch.yaml:9:" in err and "out of date order" in err
+    # --format json: each error is a problem document a line, naming its unit
+    docs = [json.loads(line) for line in err.splitlines()]
+    where = {(p["file"].rsplit("/", 1)[-1], p["line"], p["message"].split(" (")[0])
+             for d in docs for p in d.get("problems", [])}
+    assert any(w[:2] == ("batch.yaml", 8) and "unknown event type 'no_such_event'" in w[2]
+               for w in where)
+    assert any(w[:2] == ("batch.yaml", 9) and "out of date order" in w[2] for w in where)
     assert "missing detail 'result'" in err
-    assert "2 of 3 units done" in err
+    assert docs[0]["unit"] == "zone-002" and docs[0]["status"] == 422
+    assert docs[-1] == {"units": 3, "done": 2, "detail": "2 of 3 units done"}
     obligations = json.loads(out.splitlines()[1])["obligations"]
     assert [o["fact"]["name"] for o in obligations] == ["change_filing"]
+
+
+def _as_text(err: str) -> str:
+    """``--format json`` errors (problem documents, one a line) as located text lines."""
+    out = []
+    for line in err.splitlines():
+        doc = json.loads(line)
+        out.append(doc["detail"])
+        out += [f"{p['file']}:{p['line']}:{p['column']}: {p['message']}"
+                for p in doc.get("problems", [])]
+    return "\n".join(out)
 
 
 def test_batch_yaml_with_an_invalid_calendar_date_keeps_the_others() -> None:
@@ -62,8 +79,9 @@ def test_batch_yaml_with_an_invalid_calendar_date_keeps_the_others() -> None:
                           "--format", "json")
     assert code == 1
     assert [json.loads(x)["unit"] for x in out.splitlines()] == ["zone-001", "zone-003"]
-    assert "batch-bad-date.yaml:6:" in err and "2021-02-30" in err
-    assert "unit at line 4: not run" in err and "2 of 3 units done" in err
+    text = _as_text(err)
+    assert "batch-bad-date.yaml:6:" in text and "2021-02-30" in text
+    assert "unit at line 4: not run" in text and "2 of 3 units done" in text
 
 
 def test_batch_json_lines() -> None:
@@ -71,8 +89,9 @@ def test_batch_json_lines() -> None:
                           "--format", "json")
     assert code == 1
     assert [json.loads(x)["unit"] for x in out.splitlines()] == ["zone-001", "zone-004"]
-    assert "batch.jsonl:2:" in err and "cannot be parsed" in err
-    assert "batch.jsonl:3:" in err and "missing detail 'result'" in err
+    text = _as_text(err)
+    assert "batch.jsonl:2:" in text and "cannot be parsed" in text
+    assert "batch.jsonl:3:" in text and "missing detail 'result'" in text
 
 
 def test_batch_json_text() -> None:

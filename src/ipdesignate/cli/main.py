@@ -11,10 +11,12 @@ what it needs inside ``run``: the parser is built without loading the engine.
 from __future__ import annotations
 
 import argparse
+import json
 import sys
 from collections.abc import Sequence
 
 from .._core.errors import InputError, IpdesignateError
+from .._core.problem_doc import problem_document
 from . import check, listing, schema, serve, test, timeline, validate
 from ._common import EXIT_BUG, EXIT_INPUT, EXIT_OK
 
@@ -33,22 +35,32 @@ def parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = parser().parse_args(argv)
+    # --format json: errors too are JSON, one RFC 9457 problem document on stderr, the
+    # shape the HTTP service answers with (docs/errors.md)
+    as_json = getattr(args, "format", None) == "json"
     try:
         code: int = args.run(args)
         return code
     except InputError as exc:
-        print(exc, file=sys.stderr)
+        _error(exc, str(exc), as_json)
     except IpdesignateError as exc:
-        print(f"error: {exc}", file=sys.stderr)
+        _error(exc, f"error: {exc}", as_json)
     except KeyboardInterrupt:
         return 130
     except BrokenPipeError:
         return EXIT_OK
     except Exception as exc:  # a bug of ours: say so in one line, not a traceback
-        print(f"internal error ({type(exc).__name__}): {exc}\nplease report this with the "
-              "input that caused it", file=sys.stderr)
+        _error(exc, f"internal error ({type(exc).__name__}): {exc}\nplease report this "
+               "with the input that caused it", as_json)
         return EXIT_BUG
     return EXIT_INPUT
+
+
+def _error(exc: BaseException, text: str, as_json: bool) -> None:
+    if as_json:
+        print(json.dumps(problem_document(exc), ensure_ascii=False), file=sys.stderr)
+    else:
+        print(text, file=sys.stderr)
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -20,11 +20,11 @@ from typing import IO, TYPE_CHECKING, Any
 from .._core.errors import (
     EventsError,
     IpdesignateError,
-    LifecycleError,
     Problem,
     RulebookError,
     did_you_mean,
 )
+from .._core.problem_doc import document, problem_document
 from ._common import EXIT_INPUT, EXIT_OK, EXIT_USAGE, add_rulebooks_option, library
 
 if TYPE_CHECKING:
@@ -211,6 +211,7 @@ def run(args: argparse.Namespace, *, stdout: IO[str] | None = None,
     from ..lifecycle.units import read_units
 
     problems: list[Problem] = []
+    report = _Reporter(err, args.format == "json")
     raw = _read(args.events_file, problems)
     units = read_units(args.events_file, raw, problems) if raw is not None else []
     if args.rulebook:
@@ -218,35 +219,30 @@ def run(args: argparse.Namespace, *, stdout: IO[str] | None = None,
     else:
         lifecycle = _from_library(args, _types_used(units))
     if lifecycle is None:
-        _report(err, problems)
+        report.problems(problems)
         return EXIT_INPUT
     failed = bool(problems)
-    _report(err, problems)
+    report.problems(problems)
     types = lifecycle.source.event_types
     designations = lifecycle.source.designations
     done = 0
     for unit in units:
         if unit.located is None:
             failed = True
-            err.write(f"unit {unit.unit}: not run, it could not be loaded (see above)\n")
+            report.text(unit.unit, "not run, it could not be loaded (see above)")
             continue
         mine: list[Problem] = []
         events: list[Event] | None = parse_events(unit.located, unit.path, types, mine,
                                                   designations)
         if events is None:
             failed = True
-            err.write(f"unit {unit.unit}: not run, its events have problems:\n")
-            _report(err, mine)
+            report.problems(mine, unit.unit, "not run, its events have problems:")
             continue
         try:
             timeline = lifecycle.run(events, unit=unit.unit, checked=True)
-        except (EventsError, LifecycleError) as exc:
+        except IpdesignateError as exc:  # EventsError, LifecycleError
             failed = True
-            err.write(f"unit {unit.unit}: {exc}\n")
-            continue
-        except IpdesignateError as exc:  # pragma: no cover - every library error is one
-            failed = True
-            err.write(f"unit {unit.unit}: {exc}\n")
+            report.error(exc, unit.unit)
             continue
         done += 1
         if args.format == "json":
@@ -257,8 +253,51 @@ def run(args: argparse.Namespace, *, stdout: IO[str] | None = None,
         else:
             out.write(_text(timeline, on, lifecycle.source.context) + "\n")
     if len(units) > 1:
-        err.write(f"{done} of {len(units)} units done\n")
+        report.summary(done, len(units))
     return EXIT_INPUT if failed else EXIT_OK
+
+
+class _Reporter:
+    """Errors on stderr: located text lines, or (``--format json``) one RFC 9457 problem
+    document a line, each naming its ``unit`` (the shape the HTTP service answers with)."""
+
+    def __init__(self, err: IO[str], as_json: bool) -> None:
+        self.err = err
+        self.as_json = as_json
+
+    def _doc(self, doc: dict[str, Any], unit: str | None) -> None:
+        if unit is not None:
+            doc["unit"] = unit
+        self.err.write(json.dumps(doc, ensure_ascii=False) + "\n")
+
+    def problems(self, problems: list[Problem], unit: str | None = None,
+                 heading: str | None = None) -> None:
+        if not problems:
+            return
+        if self.as_json:
+            self._doc(problem_document(EventsError(problems)), unit)
+        else:
+            if heading is not None:
+                self.err.write(f"unit {unit}: {heading}\n")
+            _report(self.err, problems)
+        problems.clear()
+
+    def error(self, exc: IpdesignateError, unit: str) -> None:
+        if self.as_json:
+            self._doc(problem_document(exc), unit)
+        else:
+            self.err.write(f"unit {unit}: {exc}\n")
+
+    def summary(self, done: int, total: int) -> None:
+        text = f"{done} of {total} units done"
+        self.err.write(json.dumps({"units": total, "done": done, "detail": text}) + "\n"
+                       if self.as_json else text + "\n")
+
+    def text(self, unit: str, message: str) -> None:
+        if self.as_json:
+            self._doc(document("invalid-events", f"unit {unit}: {message}"), unit)
+        else:
+            self.err.write(f"unit {unit}: {message}\n")
 
 
 def _report(err: IO[str], problems: list[Problem]) -> None:
