@@ -19,7 +19,7 @@ from dataclasses import dataclass, fields
 from decimal import Decimal
 from typing import Annotated, Any
 
-from pydantic import BeforeValidator
+from pydantic import BeforeValidator, WithJsonSchema
 
 _ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
@@ -180,4 +180,8 @@ def depth_problem(data: Any) -> str | None:
 
 # A date field of a model: a date or YYYY-MM-DD text, inside the accepted years; never a
 # number (pydantic's own date type would read 1710460800 as a Unix time).
-Day = Annotated[_dt.date, BeforeValidator(as_date)]
+# The JSON Schema says exactly what ``as_date`` accepts: YYYY-MM-DD text, a calendar
+# day (``format: date``), inside the accepted years (1800-2999 by default).
+DATE_PATTERN = r"^(?:1[89]|2[0-9])[0-9]{2}-[0-9]{2}-[0-9]{2}$"
+Day = Annotated[_dt.date, BeforeValidator(as_date),
+                WithJsonSchema({"type": "string", "format": "date", "pattern": DATE_PATTERN})]

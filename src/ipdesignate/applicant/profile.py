@@ -21,13 +21,16 @@ from pydantic import (
     Field,
     PlainSerializer,
     Strict,
+    WithJsonSchema,
     create_model,
     model_validator,
 )
+from pydantic.config import JsonDict
 
 from .._core.exact import Unit, exact_str, parse_quantity
 from .._core.limits import Day, bounded
 from ..rulebook.vocabulary import FieldSpec, KindSpec
+from . import number_schemas
 from .events import Event
 
 
@@ -82,8 +85,8 @@ def _count(raw: Any) -> Any:
         raise ValueError(f"{raw[:40]!r}... is too long for a count")
     if isinstance(raw, Decimal) and raw == raw.to_integral_value():
         raw = int(raw)
-    if isinstance(raw, str) and re.fullmatch(r"\d+", raw.strip()):
-        raw = int(raw)
+    if isinstance(raw, str) and re.fullmatch(r"[0-9]+", raw.strip()):
+        raw = bounded(int(raw))  # text is held to the same bounds as a number
     if not isinstance(raw, int):
         raise ValueError("a count is a whole number")
     if raw < 0:
@@ -97,11 +100,11 @@ _exact_json = PlainSerializer(lambda v: exact_str(v), return_type=str, when_used
 Fact = Annotated[bool, Strict()]
 
 Money = Annotated[Decimal, BeforeValidator(_money), _exact_json, UnitMark(Unit.YUAN),
-                  Field(description="yuan; accepts 1200000, '120万元', '1200000元'")]
+                  WithJsonSchema(number_schemas.MONEY)]
 Rate = Annotated[Decimal, BeforeValidator(_rate), _exact_json, UnitMark(Unit.RATIO),
-                 Field(description="fraction 0–1; accepts 0.25 or '25%'")]
+                 WithJsonSchema(number_schemas.RATE)]
 Count = Annotated[int, BeforeValidator(_count), UnitMark(Unit.COUNT),
-                  Field(description="whole number ≥ 0")]
+                  WithJsonSchema(number_schemas.COUNT)]
 
 
 
@@ -136,7 +139,7 @@ class Profile(_Record):
 class Attestation(_Record):
     """A statement for a qualitative clause: who states it, when, and the evidence."""
 
-    holds: bool = Field(default=True, description="false records that the applicant "
+    holds: Fact = Field(default=True, description="false records that the applicant "
                         "states the clause is NOT met")
     by: str = Field(min_length=1, description="who states it (name and role)")
     on: Day
@@ -144,10 +147,13 @@ class Attestation(_Record):
     note: str | None = None
 
 
+YEAR_KEY = r"(19|20)[0-9][0-9]"
+
+
 def _years(raw: Any) -> Any:
     if isinstance(raw, dict):
         for key in raw:
-            if not re.fullmatch(r"(19|20)\d\d", str(key)):
+            if not re.fullmatch(YEAR_KEY, str(key)):
                 raise ValueError(f"yearly figures are keyed by a four-digit year (found {key!r})")
     return raw
 
@@ -175,7 +181,11 @@ def _annotation(spec: FieldSpec, model_name: str) -> tuple[Any, Any]:
     """(annotation, default) of one field."""
     desc = _describe(spec)
     if spec.type in _SCALARS:
-        return _SCALARS[spec.type] | None, Field(None, description=desc)
+        # a part may not exceed its whole: JSON Schema cannot compare two fields, so the
+        # schema names the whole (``x-within``) and the description says it
+        extra: JsonDict | None = {"x-within": spec.within} if spec.within else None
+        return _SCALARS[spec.type] | None, Field(None, description=desc,
+                                                  json_schema_extra=extra)
     if spec.type == "category":
         choices: Any = Literal.__getitem__(tuple(spec.values or ()))
         return choices | None, Field(None, description=desc)
@@ -183,7 +193,8 @@ def _annotation(spec: FieldSpec, model_name: str) -> tuple[Any, Any]:
         year: Any = _record(model_name + "YearFigures", spec.fields or {}, _Record,
                        "Figures for one calendar year.")
         return (Annotated[dict[int, year], BeforeValidator(_years)],
-                Field(default_factory=dict, description=desc))
+                Field(default_factory=dict, description=desc,
+                      json_schema_extra={"propertyNames": {"pattern": f"^{YEAR_KEY}$"}}))
     if spec.type == "events":
         return list[Event] | None, Field(None, description=desc)
     return dict[str, Attestation], Field(default_factory=dict, description=desc)
