@@ -182,3 +182,49 @@ def test_serve_checks_its_settings_before_binding(capsys: pytest.CaptureFixture[
     assert code == 2 and "must be at least 1" in err
     code, _, err = run(capsys, "serve", "--rulebooks", str(tmp_path))
     assert code == 1 and "no rulebook files" in err
+def test_screen_writes_every_row_with_a_summary(capsys: pytest.CaptureFixture[str],
+                                                tmp_path: Path) -> None:
+    """``screen``: every client row is in the workbook (the bad one with its located errors),
+    and a summary is printed at the end."""
+    import openpyxl
+
+    out = tmp_path / "results.xlsx"
+    code, _, err = run(capsys, "screen", str(ROOT / "examples" / "clients.xlsx"), "--all",
+                       "-o", str(out))
+    assert code == 0, err
+    assert "applicants" in err and "most common failing clauses" in err
+    wb = openpyxl.load_workbook(out)
+    assert wb.sheetnames == ["summary", "applicants", "criteria", "missing"]
+    rows = list(wb["applicants"].iter_rows(values_only=True))
+    header, body = rows[0], rows[1:]
+    clients = openpyxl.load_workbook(ROOT / "examples" / "clients.xlsx")["clients"]
+    assert {r[header.index("row")] for r in body} == set(range(clients.max_row - 1))
+    bad = [r for r in body if r[header.index("verdict")] == "error"]
+    assert len(bad) == 1
+    error = bad[0][header.index("error")]
+    assert "clients.xlsx#clients:11:" in error and "ip_full_time_staff" in error
+    assert "'一百' is not an amount of money" in error and "maybe" in error
+
+
+@pytest.mark.parametrize("suffix", [".csv", ".html"])
+def test_screen_csv_in_and_out(capsys: pytest.CaptureFixture[str], tmp_path: Path,
+                               suffix: str) -> None:
+    out = tmp_path / f"results{suffix}"
+    code, _, err = run(capsys, "screen", str(ROOT / "examples" / "clients.csv"), "-d", "pilot",
+                       "--quiet", "-o", str(out))
+    assert code == 0 and not err, err
+    text = out.read_text("utf-8")
+    assert text.count("北京示例理工大学") >= 1 and "示例错误数据有限公司" in text
+
+
+def test_screen_refuses_bad_input_with_a_located_message(capsys: pytest.CaptureFixture[str],
+                                                         tmp_path: Path) -> None:
+    bad = tmp_path / "clients.csv"
+    bad.write_text("kind,name,entity_type,rd_expenditrue_2021\nunit,A,enterprise,1\n", "utf-8")
+    code, _, err = run(capsys, "screen", str(bad), "--all", "-o", str(tmp_path / "o.xlsx"))
+    assert code == 1 and "Traceback" not in err
+    assert f"{bad}:1:4: column 'rd_expenditrue_2021'" in err
+    assert "did you mean 'rd_expenditure_YYYY'" in err
+    assert not (tmp_path / "o.xlsx").exists()
+    code, _, err = run(capsys, "screen", str(bad), "--all", "-o", str(tmp_path / "o.pdf"))
+    assert code == 1 and ".xlsx, .csv or .html" in err

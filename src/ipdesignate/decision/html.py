@@ -51,3 +51,25 @@ def render_table(rows: Sequence[TableRow]) -> str:
 def _summary(d: Decision) -> str:
     counts = ", ".join(f"{k} {v}" for k, v in d.counts.items())
     return counts
+
+
+def render_decision(d: Decision) -> str:  # replaced by the full view below
+    return render_table([(d.applicant["name"], d.designation.id, d, None)])
+
+
+def render_report(rows: Sequence[TableRow], title: str = "ipdesignate report",
+                  summary: Sequence[str] = ()) -> str:
+    """A multi-client HTML report: the summary, the compact table, then each decision."""
+    parts = [f"<h1 style='text-align:left'>{_e(title)}</h1>"]
+    if summary:
+        parts.append("<pre style='text-align:left'>" + _e("\n".join(summary)) + "</pre>")
+    parts.append(render_table(rows))
+    for i, (who, designation, d, error) in enumerate(rows):
+        parts.append(f"<section id='r{i}'><h2 style='text-align:left'>{i}. {_e(who)} · "
+                     f"{_e(designation)}</h2>")
+        parts.append(render_decision(d) if d is not None else
+                     f"<p style='color:#cf222e'>error: {_e(error)}</p>")
+        parts.append("</section>")
+    return ("<!DOCTYPE html><html lang='zh'><head><meta charset='utf-8'>"
+            f"<title>{_e(title)}</title></head><body style='font-family:sans-serif;"
+            f"text-align:left'>{''.join(parts)}</body></html>\n")

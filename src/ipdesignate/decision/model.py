@@ -13,7 +13,7 @@ from pydantic import BaseModel, ConfigDict, PlainSerializer, PlainValidator, com
 from typing_extensions import TypedDict
 
 from ..rulebook.base import Text
-from .render import render_html, render_text
+from .render import render_text
 from .trace import (
     FAIL,
     REVIEW,
@@ -47,6 +47,23 @@ class RulebookRef(BaseModel):
     file: str | None
     trial_end: _dt.date | None = None  # a trial measure: the last day of its trial
     successor: str | None = None  # 《title》 of the measure that replaced it, when recorded
+
+
+class Label(TypedDict):
+    zh: str
+    en: str
+
+
+class MissingItemJSON(TypedDict):
+    """A piece of information the client can be asked for (additive in format 1)."""
+
+    path: str
+    field: str
+    year: int | None
+    label: Label
+    unit: Label | None
+    criteria: list[str]
+    clauses: list[str]
 
 
 class Applicant(TypedDict):
@@ -154,6 +171,7 @@ class Decision(BaseModel):
     procedure: ProcedureRef | None = None
     events_not_counted: tuple[str, ...] = ()
     warnings: tuple[str, ...] = ()
+    missing_items: tuple[MissingItemJSON, ...] = ()
 
     @computed_field  # type: ignore[prop-decorator]
     @property
@@ -199,10 +217,18 @@ class Decision(BaseModel):
         raise KeyError(id)
 
     def _repr_html_(self) -> str:
-        return render_html(self)
+        from .html import render_decision
+
+        return render_decision(self)
 
     def __str__(self) -> str:
         return render_text(self)
+
+    def __repr__(self) -> str:
+        from .advice import summary_line
+
+        return (f"<Decision {self.designation.id} for {self.applicant['name']} on "
+                f"{self.as_of.isoformat()}: {self.verdict} — {summary_line(self)}>")
 
 
 _FIELD_ORDER = tuple(Decision.model_fields)
@@ -227,6 +253,7 @@ def build_decision(fields: dict[str, Any]) -> Decision:
     fields.setdefault("notices", ())
     fields.setdefault("procedure", None)
     fields.setdefault("events_not_counted", ())
+    fields.setdefault("missing_items", ())
     ordered = {name: fields[name] for name in _FIELD_ORDER}  # JSON keys in schema order
     _set(decision, "__dict__", ordered)
     _set(decision, "__pydantic_fields_set__", set(ordered))

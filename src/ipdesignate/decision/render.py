@@ -106,6 +106,8 @@ def _lines(r: CriterionResult) -> list[str]:
             out.append(line)
         if tr.missing and r.status == "unknown":
             out.append("missing: " + ", ".join(tr.missing))
+        if r.status == "fail" and tr.needs:
+            out.append("what it would take: " + "; ".join(n.text for n in tr.needs))
         out.extend(tr.notes)
         if declared(r):
             out.append(f"{DECLARED[0]} / {DECLARED[1]}: " + ", ".join(tr.declared))
@@ -187,7 +189,7 @@ def render_text(d: Decision) -> str:
     if d.notices:
         lines += ["", "程序提示 Procedural notes:"] + [f"  {x}" for x in _notice_lines(d)]
     if d.missing:
-        lines += ["", "尚缺信息 Missing information:"] + [f"  - {m}" for m in d.missing]
+        lines += ["", "尚缺信息 Missing information:"] + [f"  - {m}" for m in _asks(d)]
     if d.warnings:
         lines += ["", "提示 Warnings:"] + [f"  - {w}" for w in d.warnings]
     return "\n".join(lines) + "\n"
@@ -208,10 +210,17 @@ def render_markdown(d: Decision) -> str:
     if d.notices:
         out += ["", "**程序提示 Procedural notes:**", *[f"- {_md(x)}" for x in _notice_lines(d)]]
     if d.missing:
-        out += ["", "**Missing information:** " + ", ".join(f"`{m}`" for m in d.missing)]
+        out += ["", "**Missing information:**", "", *[f"- [ ] {m}" for m in _asks(d)]]
     if d.warnings:
         out += ["", "**Warnings:**", *[f"- {_md(w)}" for w in d.warnings]]
     return "\n".join(out) + "\n"
+
+
+def _asks(d: Decision) -> list[str]:
+    """The checklist of what to ask for (labelled), else the missing paths as they are."""
+    from .checklist import checklist
+
+    return checklist(d) or list(d.missing)
 
 
 def _md(text: str) -> str:

@@ -127,10 +127,43 @@ class Figure:
         return gap_text(self.gap, self.unit, over=self.op in ("at_most", "less_than"))
 
 
+class Need:
+    """What it would take for a failing check to pass, as data and as words.
+
+    ``kind`` says which sort of change: numeric (a figure must move by ``amount``), trend,
+    share, growth, mean, category, fact, lookback (``date`` from which it passes), holds,
+    duration, attestation, entity_type, one_of (``options`` are alternatives), none_of,
+    exemption. ``field`` and ``year`` name the profile figure to change; ``target`` is the
+    value it must reach (exact decimal string), with ``comparator``.
+    """
+
+    __slots__ = ("amount", "comparator", "date", "field", "kind", "options", "target",
+                 "text", "unit", "year")
+
+    def __init__(self, kind: str, text: str, *, field: str | None = None,
+                 year: int | None = None, comparator: str | None = None,
+                 target: str | None = None, amount: str | None = None,
+                 unit: str | None = None, date: str | None = None,
+                 options: list[Need] | None = None) -> None:
+        self.kind = kind
+        self.text = text
+        self.field = field
+        self.year = year
+        self.comparator = comparator
+        self.target = target
+        self.amount = amount
+        self.unit = unit
+        self.date = date
+        self.options = options or []
+
+    def __repr__(self) -> str:
+        return f"<Need {self.kind}: {self.text}>"
+
+
 class Trace:
     """Collects what a criterion read and derived while it was evaluated."""
 
-    __slots__ = ("declared", "figures", "inputs", "missing", "notes")
+    __slots__ = ("declared", "figures", "inputs", "missing", "needs", "notes")
 
     def __init__(self) -> None:
         self.inputs: dict[str, Any] = {}
@@ -138,6 +171,7 @@ class Trace:
         self.figures: list[Figure] = []
         self.notes: list[str] = []
         self.declared: list[str] = []  # attestations that passed: the applicant's own word
+        self.needs: list[Need] = []  # appended by checks that fail: what would pass them
 
 
 class CriterionResult:
@@ -205,6 +239,21 @@ class ReadingJSON(TypedDict):
     says: str
 
 
+class NeedJSON(TypedDict):
+    """What it would take (see ``Need``); present on failed criteria (additive in format 1)."""
+
+    kind: str
+    text: str
+    field: str | None
+    year: int | None
+    comparator: str | None
+    target: str | None
+    amount: str | None
+    unit: str | None
+    date: str | None
+    options: list[NeedJSON]
+
+
 class CriterionJSON(TypedDict):
     """One criterion's result. ``status`` is pass, fail, unknown, review, not_applicable
     or exempt."""
@@ -222,6 +271,7 @@ class CriterionJSON(TypedDict):
     relaxation: CitationJSON | None
     notes: list[str]
     self_declared: list[str]
+    would_take: list[NeedJSON]
 
 
 def _opt(x: Exact | None) -> str | None:
@@ -252,6 +302,12 @@ def figure_json(f: Figure) -> FigureJSON:
     }
 
 
+def need_json(n: Need) -> NeedJSON:
+    return {"kind": n.kind, "text": n.text, "field": n.field, "year": n.year,
+            "comparator": n.comparator, "target": n.target, "amount": n.amount,
+            "unit": n.unit, "date": n.date, "options": [need_json(o) for o in n.options]}
+
+
 def criterion_json(r: CriterionResult) -> CriterionJSON:
     tr = r.trace
     cite = citation_json(r.cite)
@@ -271,6 +327,7 @@ def criterion_json(r: CriterionResult) -> CriterionJSON:
         "relaxation": citation_json(r.relaxation),
         "notes": list(tr.notes) if tr else [],
         "self_declared": list(tr.declared) if tr else [],
+        "would_take": [need_json(n) for n in tr.needs] if tr and r.status == FAIL else [],
     }
 
 
@@ -316,6 +373,13 @@ class RecordedFigure(Figure):
         return self._gap_text
 
 
+def need_from_json(n: NeedJSON) -> Need:
+    return Need(n["kind"], n["text"], field=n.get("field"), year=n.get("year"),
+                comparator=n.get("comparator"), target=n.get("target"),
+                amount=n.get("amount"), unit=n.get("unit"), date=n.get("date"),
+                options=[need_from_json(o) for o in n.get("options", [])])
+
+
 def _citation(data: CitationJSON | None) -> Citation | None:
     return None if data is None else Citation.model_validate(data)
 
@@ -331,6 +395,7 @@ def criterion_from_json(value: Any) -> CriterionResult:
     trace.figures = [RecordedFigure(f) for f in data["figures"]]
     trace.notes = list(data["notes"])
     trace.declared = list(data.get("self_declared", []))
+    trace.needs = [need_from_json(n) for n in data.get("would_take", [])]
     cite = _citation(data["citation"])
     assert cite is not None
     return CriterionResult(

@@ -15,14 +15,16 @@ from itertools import pairwise
 from typing import Any
 
 from .._core.errors import Path, did_you_mean
-from .._core.exact import Exact, Unit, add, parse_quantity, power, sub
+from .._core.exact import Exact, Unit, add, display, exact_str, parse_quantity, power, sub
 from .._core.periods import Period, parse_period, period_end, period_problem
 from ..decision.trace import (
+    COMPARATOR_WORDS,
     FAIL,
     PASS,
     REVIEW,
     UNKNOWN,
     Figure,
+    Need,
     ReadingUsed,
     Trace,
 )
@@ -76,7 +78,11 @@ def fact(c: Compiler, chk: FactCheck, path: Path) -> CheckFn:
         if v is None:
             tr.missing.append(name)
             return UNKNOWN
-        return PASS if v else FAIL
+        if v:
+            return PASS
+        tr.needs.append(Need("fact", f"needs {name} = true (it is false)", field=name,
+                             target="true"))
+        return FAIL
 
     return fn
 
@@ -89,7 +95,7 @@ def category(c: Compiler, chk: CategoryCheck, path: Path) -> CheckFn:
                 c.problem((*path, "in", i), f"{chk.category!r} never takes the value {v!r}"
                           f"{did_you_mean(v, info.choices)}",
                           expected=f"one of: {', '.join(info.choices)}", found=repr(v))
-    name, allowed = chk.category, frozenset(chk.in_)
+    name, allowed, choices = chk.category, frozenset(chk.in_), tuple(chk.in_)
 
     def fn(ctx: Ctx, tr: Trace) -> str:
         v = getattr(ctx.profile, name, None)
@@ -97,7 +103,13 @@ def category(c: Compiler, chk: CategoryCheck, path: Path) -> CheckFn:
         if v is None:
             tr.missing.append(name)
             return UNKNOWN
-        return PASS if v in allowed else FAIL
+        if v in allowed:
+            return PASS
+        tr.needs.append(Need("category", f"needs {name} to be one of: {', '.join(choices)} "
+                             f"(it is {v})", field=name,
+                             options=[Need("category", c, field=name, target=c)
+                                      for c in choices]))
+        return FAIL
 
     return fn
 
@@ -112,7 +124,11 @@ def entity_type(c: Compiler, chk: EntityTypeCheck, path: Path) -> CheckFn:
 
     def fn(ctx: Ctx, tr: Trace) -> str:
         tr.inputs["entity_type"] = ctx.profile.entity_type
-        return PASS if ctx.profile.entity_type in allowed else FAIL
+        if ctx.profile.entity_type in allowed:
+            return PASS
+        tr.needs.append(Need("entity_type", f"open only to: {', '.join(sorted(allowed))}",
+                             field="entity_type"))
+        return FAIL
 
     return fn
 
@@ -136,6 +152,9 @@ def attestation(c: Compiler, chk: AttestationCheck, path: Path) -> CheckFn:
         if a.holds:
             tr.declared.append(name)
             return PASS
+        tr.needs.append(Need("attestation", f"the attestation {name!r} states the clause is "
+                             "not met; it passes once the applicant can state that it is",
+                             field=key))
         return FAIL
 
     return fn
@@ -260,7 +279,11 @@ def all_of(c: Compiler, chk: AllOf, path: Path) -> CheckFn:
     fns = _children(c, chk.all_of, (*path, "all_of"))
 
     def fn(ctx: Ctx, tr: Trace) -> str:
-        return _all([f(ctx, tr) for f in fns])  # every child runs: the trace shows all gaps
+        before = len(tr.needs)
+        status = _all([f(ctx, tr) for f in fns])  # every child runs: the trace shows all gaps
+        if status != FAIL:
+            del tr.needs[before:]
+        return status
 
     return fn
 
@@ -269,7 +292,15 @@ def any_of(c: Compiler, chk: AnyOf, path: Path) -> CheckFn:
     fns = _children(c, chk.any_of, (*path, "any_of"))
 
     def fn(ctx: Ctx, tr: Trace) -> str:
-        return _any([f(ctx, tr) for f in fns])
+        before = len(tr.needs)
+        status = _any([f(ctx, tr) for f in fns])
+        options = tr.needs[before:]
+        del tr.needs[before:]
+        if status == FAIL and options:
+            tr.needs.append(options[0] if len(options) == 1 else Need(
+                "one_of", "any one of: " + " | ".join(o.text for o in options),
+                options=options))
+        return status
 
     return fn
 
@@ -278,7 +309,12 @@ def none_of(c: Compiler, chk: NoneOf, path: Path) -> CheckFn:
     fns = _children(c, chk.none_of, (*path, "none_of"))
 
     def fn(ctx: Ctx, tr: Trace) -> str:
-        return _not(_any([f(ctx, tr) for f in fns]))
+        before = len(tr.needs)
+        status = _not(_any([f(ctx, tr) for f in fns]))
+        del tr.needs[before:]
+        if status == FAIL:
+            tr.needs.append(Need("none_of", "none of the listed conditions may hold"))
+        return status
 
     return fn
 
@@ -371,7 +407,7 @@ def measure(c: Compiler, chk: Compare, path: Path) -> CheckFn:
     if threshold is None:
         return _broken
     label = chk.label.en if chk.label else m.label
-    mfn, unit, compare = m.fn, m.unit, _OPS[op]
+    mfn, unit, compare, advise = m.fn, m.unit, _OPS[op], m.advise
     if isinstance(threshold, Period):
         return _duration_compare(mfn, op, threshold, label)
     t: Exact = threshold
@@ -390,7 +426,10 @@ def measure(c: Compiler, chk: Compare, path: Path) -> CheckFn:
             g = _cagr_display(ratio, k)
             status = PASS if compare(ratio, bound) else FAIL
             gap = _gap(op, g, t, unit) if status == FAIL else None
-            tr.figures.append(Figure(label, g, unit, op, t, status, gap, years))
+            figure = Figure(label, g, unit, op, t, status, gap, years)
+            tr.figures.append(figure)
+            if status == FAIL:
+                _advise(tr, figure, advise, ctx, op, t)
             return status
 
         return cagr_fn
@@ -405,10 +444,25 @@ def measure(c: Compiler, chk: Compare, path: Path) -> CheckFn:
         if compare(v, t):
             tr.figures.append(Figure(label, v, unit, op, t, PASS, None, years))
             return PASS
-        tr.figures.append(Figure(label, v, unit, op, t, FAIL, _gap(op, v, t, unit), years))
+        figure = Figure(label, v, unit, op, t, FAIL, _gap(op, v, t, unit), years)
+        tr.figures.append(figure)
+        _advise(tr, figure, advise, ctx, op, t)
         return FAIL
 
     return fn
+
+
+def _advise(tr: Trace, f: Figure, advise: Any, ctx: Ctx, op: str, t: Exact) -> None:
+    """The numeric need (the gap), then what the measure can say more concretely."""
+    bound = display(f.threshold, f.unit) if f.threshold is not None else "?"
+    years = f" {f.years}" if f.years else ""
+    tr.needs.append(Need("numeric", f"{f.label}{years} must be {COMPARATOR_WORDS[op]} "
+                         f"{bound}: {f.gap_text}", field=f.label,
+                         comparator=op, target=exact_str(f.threshold) if f.threshold is not None
+                         else None, amount=exact_str(f.gap) if f.gap is not None else None,
+                         unit=str(f.unit)))
+    if advise is not None:
+        tr.needs.extend(advise(ctx, op, t))
 
 
 def _duration_compare(mfn: Any, op: str, period: Period, label: str) -> CheckFn:
@@ -427,6 +481,10 @@ def _duration_compare(mfn: Any, op: str, period: Period, label: str) -> CheckFn:
         gap = None
         if not ok and op in ("at_least", "more_than"):
             gap = Decimal((end - ctx.on).days + (1 if op == "more_than" else 0))
+            from_ = end + _dt.timedelta(days=1 if op == "more_than" else 0)
+            tr.needs.append(Need("duration", f"{period} is reached on {end.isoformat()}: "
+                                 f"passes from {from_.isoformat()}", date=from_.isoformat(),
+                                 amount=exact_str(gap), unit="days"))
         shown = f"{int(days)} days (since {since.isoformat()}; {period} ends {end.isoformat()})"
         tr.figures.append(Figure(label, days, Unit.DAYS, op, None, status, gap,
                                  shown=shown, threshold_text=str(period)))
@@ -471,11 +529,29 @@ def trend(c: Compiler, chk: TrendCheck, path: Path) -> CheckFn:
         if status == REVIEW:
             tr.notes.append(f"{name} rose overall but not every year: an officer must judge "
                             "whether it is 整体持续增长")
+        if status == FAIL:
+            _trend_needs(tr, name, unit, values, first, method == "strict_increase")
         tr.figures.append(Figure(label, None, unit, None, None, status,
                                  years=(first, last), series=values))
         return status
 
     return fn
+
+
+def _trend_needs(tr: Trace, name: str, unit: Unit, values: list[Exact], first: int,
+                 strict: bool) -> None:
+    """Each year that did not rise must exceed the year before (or, for a net rise, the
+    last year must exceed the first)."""
+    steps = list(enumerate(pairwise(values))) if strict else [(len(values) - 2,
+                                                               (values[0], values[-1]))]
+    for i, (a, b) in steps:
+        if b > a:
+            continue
+        year = first + i + 1 if strict else first + len(values) - 1
+        since = first + i if strict else first
+        tr.needs.append(Need("trend", f"{name} {year} must exceed {display(a, unit)} "
+                             f"({since}; it is {display(b, unit)})", field=name, year=year,
+                             comparator="more_than", target=exact_str(a), unit=str(unit)))
 
 
 # ---- lifecycle facts -----------------------------------------------------------------------
@@ -548,6 +624,8 @@ def holds(c: Compiler, chk: HoldsCheck, path: Path) -> CheckFn:
         if status_fact is None:
             tr.inputs[f"designation {target}"] = None
             tr.notes.append(f"no {target} designation in the events")
+            tr.needs.append(Need("holds", f"a valid {target} designation is needed: apply for "
+                                 f"{target} first", field=target))
             return FAIL
         tr.inputs[f"designation {target}"] = status_fact.value
         end = status_fact.end.isoformat() if status_fact.end else "open"
@@ -557,7 +635,11 @@ def holds(c: Compiler, chk: HoldsCheck, path: Path) -> CheckFn:
             f"from events {', '.join(status_fact.event_ids)}")
         if status_fact.reading:
             tr.notes.append(f"reading {status_fact.reading}")
-        return PASS if status_fact.value == "valid" else FAIL
+        if status_fact.value == "valid":
+            return PASS
+        tr.needs.append(Need("holds", f"a valid {target} designation is needed (it is "
+                             f"{status_fact.value}): apply for {target} first", field=target))
+        return FAIL
 
     return fn
 
@@ -577,7 +659,18 @@ def not_barred(c: Compiler, chk: NotBarredCheck, path: Path) -> CheckFn:
             end = bar.end.isoformat() if bar.end else "open"
             tr.notes.append(f"barred until {end} by lifecycle rule {bar.rule_id} "
                             f"({_cite_words(bar.cite)}), from events {', '.join(bar.event_ids)}")
-        return FAIL if bars else PASS
+        if not bars:
+            return PASS
+        ends = [b.end for b in bars]
+        if None in ends:
+            tr.needs.append(Need("lookback", f"barred from applying for {target} with no end "
+                                 "date", field=target))
+        else:
+            again = max(e for e in ends if e is not None) + _dt.timedelta(days=1)
+            tr.needs.append(Need("lookback", f"eligible again from {again.isoformat()} (the "
+                                 "bar ends the day before)", field=target,
+                                 date=again.isoformat()))
+        return FAIL
 
     return fn
 

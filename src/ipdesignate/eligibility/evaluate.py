@@ -39,6 +39,7 @@ from ..decision.trace import (
     citation_json,
 )
 from ..rulebook.model import Rulebook
+from .asks import exemption_need, missing_items
 from .compiler import Ctx
 from .designations import CompiledDesignation
 
@@ -236,10 +237,16 @@ class CompiledRulebook:
             status = cc.check(ctx, tr)
             ex_status = relaxed = None
             if status != PASS and cc.exemption_check is not None:
+                needs = len(tr.needs)
                 ex_status = cc.exemption_check(ctx, tr)
                 status = EXEMPT if ex_status == PASS else any_of([status, ex_status])
+                del tr.needs[needs:]
+                if status == FAIL and cc.exemption is not None:
+                    tr.needs.append(exemption_need(cc.exemption))
             if status == FAIL and cc.relaxation is not None:
+                needs = len(tr.needs)
                 allowed = cc.relaxation_check(ctx, tr) if cc.relaxation_check else PASS
+                del tr.needs[needs:]
                 if allowed != FAIL:
                     status, relaxed = REVIEW, cc.relaxation
                 elif cc.relaxation_hint is not None:
@@ -298,6 +305,8 @@ class CompiledRulebook:
             "procedure": self._procedures.get(d.id),
             "events_not_counted": later,
             "warnings": tuple(warnings),
+            "missing_items": (missing_items(self.vocabulary, profile.kind, results)
+                              if UNKNOWN in statuses else ()),
         }
         if basis is not None:
             fields["basis"] = basis

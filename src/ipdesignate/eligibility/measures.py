@@ -7,18 +7,21 @@ undefined (a note says why).
 
 from __future__ import annotations
 
+import datetime as _dt
+import math
 from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
+from fractions import Fraction
 from typing import Any
 
 from pydantic import TypeAdapter, ValidationError
 
 from .._core.errors import Path, did_you_mean
-from .._core.exact import Exact, Unit, add, div, sub, total
+from .._core.exact import Exact, Unit, add, display, div, exact_str, mul, power, sub, total
 from .._core.periods import parse_period, period_problem, within_lookback
 from ..applicant.vocabulary import FieldInfo
-from ..decision.trace import Trace
+from ..decision.trace import COMPARATOR_WORDS, Need, Trace
 from ..rulebook.model import (
     CountMeasure,
     DurationMeasure,
@@ -35,6 +38,8 @@ from .compiler import Compiler, Ctx
 
 Years = tuple[int, int] | None
 MeasureFn = Callable[[Ctx, Trace], tuple[Exact | None, Years]]
+# On a failed comparison: (ctx, comparator, threshold) -> concrete changes that would pass
+AdviseFn = Callable[[Ctx, str, Exact], list[Need]]
 
 GROWTH_METHODS = ("mean_of_ratios", "cagr")
 SHARE_METHODS = ("pooled", "mean_of_yearly")
@@ -57,6 +62,35 @@ class CompiledMeasure:
     unit: Unit
     label: str
     cagr_years: int = 0  # > 0 when the value is a CAGR base ratio to be compared rooted
+    advise: AdviseFn | None = None
+
+
+def _values(ctx: Ctx, info: FieldInfo, first: int, last: int) -> list[Exact] | None:
+    """A series read again, without tracing (only on a failure, to advise)."""
+    out = []
+    name = info.name
+    yearly = getattr(ctx.profile, info.container)
+    for year in range(first, last + 1):
+        rec = yearly.get(year)
+        v = getattr(rec, name, None) if rec is not None else None
+        if v is None:
+            return None
+        out.append(v)
+    return out
+
+
+def _smallest_more(x: Exact, op: str, unit: Unit) -> Exact:
+    """The least amount that reaches a bound ``x`` away: whole for counts, > for more_than."""
+    if unit is Unit.COUNT:
+        n = math.ceil(Fraction(x))
+        if op == "more_than" and n == x:
+            n += 1
+        return max(n, 0)
+    return x
+
+
+def _want(op: str) -> str:
+    return COMPARATOR_WORDS.get(op, op)
 
 
 def _series_reader(info: FieldInfo) -> Callable[[Ctx, Trace, int, int], list[Exact] | None]:
@@ -166,7 +200,21 @@ def mean(c: Compiler, m: MeanMeasure, path: Path) -> CompiledMeasure | None:
             return None, (first, last)
         return div(total(values), n), (first, last)
 
-    return CompiledMeasure(fn, info.unit, f"mean {m.mean}")
+    unit, fname = info.unit, m.mean
+
+    def advise(ctx: Ctx, op: str, t: Exact) -> list[Need]:
+        first, last = _years(w, ctx)
+        values = _values(ctx, info, first, last)
+        if values is None or op not in ("at_least", "more_than"):
+            return []
+        more = _smallest_more(sub(mul(t, n), total(values)), op, unit)
+        return [Need("mean", f"{display(more, unit)} more {fname} in {first}–{last} in total "
+                     f"(e.g. {last} {_want(op)} {display(add(values[-1], more), unit)})",
+                     field=fname, year=last, comparator=op,
+                     target=exact_str(add(values[-1], more)), amount=exact_str(more),
+                     unit=str(unit))]
+
+    return CompiledMeasure(fn, info.unit, f"mean {m.mean}", advise=advise)
 
 
 def sum(c: Compiler, m: SumMeasure, path: Path) -> CompiledMeasure | None:
@@ -219,7 +267,11 @@ def share(c: Compiler, m: ShareMeasure, path: Path) -> CompiledMeasure | None:
                 return None, None
             return div(p, q), None
 
-        return CompiledMeasure(scalar, Unit.RATIO, label)
+        def scalar_advise(ctx: Ctx, op: str, t: Exact) -> list[Need]:
+            p, q = getattr(ctx.profile, pf), getattr(ctx.profile, wf)
+            return _share_needs(pf, wf, part.unit, p, q, op, t, None)
+
+        return CompiledMeasure(scalar, Unit.RATIO, label, advise=scalar_advise)
     spart = _series(c, m.share.part, (*path, "share", "part"))
     swhole = _series(c, m.share.whole, (*path, "share", "whole"))
     w = _window(c, m.window, (*path, "window"))
@@ -247,7 +299,37 @@ def share(c: Compiler, m: ShareMeasure, path: Path) -> CompiledMeasure | None:
             return None, (first, last)
         return div(total([div(p, q) for p, q in zip(ps, ws, strict=True)]), n), (first, last)
 
-    return CompiledMeasure(fn, Unit.RATIO, f"{label} ({method})")
+    pname = m.share.part
+
+    def advise(ctx: Ctx, op: str, t: Exact) -> list[Need]:
+        if not pooled:
+            return []
+        first, last = _years(w, ctx)
+        ps, ws = _values(ctx, spart, first, last), _values(ctx, swhole, first, last)
+        if ps is None or ws is None:
+            return []
+        return _share_needs(pname, wname, spart.unit, total(ps), total(ws), op, t,
+                            (first, last))
+
+    return CompiledMeasure(fn, Unit.RATIO, f"{label} ({method})", advise=advise)
+
+
+def _share_needs(part: str, whole: str, unit: Unit | None, p: Exact | None, q: Exact | None,
+                 op: str, t: Exact, years: tuple[int, int] | None) -> list[Need]:
+    """A share is of a whole that contains the part: x more of the part adds x to the whole
+    too, so (p + x) / (q + x) must reach t: x = (t·q − p) / (1 − t)."""
+    if p is None or q is None or op not in ("at_least", "more_than") or t >= 1:
+        return []
+    unit = unit or Unit.NUMBER
+    more = _smallest_more(div(sub(mul(t, q), p), sub(Decimal(1), t)), op, unit)
+    if unit is not Unit.COUNT and op == "more_than":
+        words = f"more than {display(more, unit)}"
+    else:
+        words = display(more, unit)
+    when = f" in {years[0]}–{years[1]}" if years else ""
+    return [Need("share", f"{words} more {part}{when} (each also counted in {whole})",
+                 field=part, year=years[1] if years else None, comparator=op,
+                 amount=exact_str(more), unit=str(unit))]
 
 
 def growth(c: Compiler, m: GrowthMeasure, path: Path) -> CompiledMeasure | None:
@@ -278,8 +360,26 @@ def growth(c: Compiler, m: GrowthMeasure, path: Path) -> CompiledMeasure | None:
         ratios = [div(values[i + 1], values[i]) for i in range(steps)]
         return sub(div(total(ratios), n_steps), _ONE), (first, last)
 
+    unit = info.unit or Unit.NUMBER
+
+    def advise(ctx: Ctx, op: str, t: Exact) -> list[Need]:
+        """The last year's figure that would lift the growth to the threshold."""
+        first, last = _years(w, ctx)
+        values = _values(ctx, info, first, last)
+        if values is None or op not in ("at_least", "more_than") or 0 in values:
+            return []
+        if method == "cagr":
+            target = mul(values[0], power(add(_ONE, t), steps))
+        else:
+            others = total([div(values[i + 1], values[i]) for i in range(steps - 1)])
+            target = mul(values[-2], sub(mul(add(_ONE, t), n_steps), others))
+        return [Need("growth", f"{name} {last} must be {_want(op)} {display(target, unit)} "
+                     f"(it is {display(values[-1], unit)})", field=name, year=last,
+                     comparator=op, target=exact_str(target), unit=str(unit))]
+
     return CompiledMeasure(fn, Unit.RATIO, f"{'CAGR' if method == 'cagr' else 'mean growth'} "
-                           f"of {name}", cagr_years=steps if method == "cagr" else 0)
+                           f"of {name}", cagr_years=steps if method == "cagr" else 0,
+                           advise=advise)
 
 
 def count(c: Compiler, m: CountMeasure, path: Path) -> CompiledMeasure | None:
@@ -336,9 +436,28 @@ def count(c: Compiler, m: CountMeasure, path: Path) -> CompiledMeasure | None:
         tr.inputs[key] = [f"{e.id} {e.type} {e.date.isoformat()}" for e in hits]
         return len(hits), None
 
+    def advise(ctx: Ctx, op: str, t: Exact) -> list[Need]:
+        """The first day enough of the counted events have left the look-back window."""
+        if op not in ("at_most", "less_than") or ctx.events is None or period is None:
+            return []
+        allowed = int(t) - (1 if op == "less_than" else 0)
+        hits = sorted((e for e in ctx.events if e.type in kinds
+                       and within_lookback(e.date, ctx.on, period)
+                       and all(e.details.get(k) in v for k, v in where_.items())),
+                      key=lambda e: e.date)
+        if allowed < 0 or len(hits) <= allowed:
+            return []
+        leaving = hits[len(hits) - allowed - 1]  # the newest event that has to drop out
+        day = ctx.on
+        while within_lookback(leaving.date, day, period):  # at most a few thousand days
+            day += _dt.timedelta(days=1)
+        return [Need("lookback", f"eligible again from {day.isoformat()}, when {leaving.id} "
+                     f"({leaving.type} {leaving.date.isoformat()}) leaves the {period} "
+                     "look-back", date=day.isoformat())]
+
     label = f"events ({', '.join(types_)}{filt}) {span}" + (
         " before the as-of date" if period is not None else "")
-    return CompiledMeasure(fn, Unit.COUNT, label)
+    return CompiledMeasure(fn, Unit.COUNT, label, advise=advise)
 
 
 def duration(c: Compiler, m: DurationMeasure, path: Path) -> CompiledMeasure | None:

@@ -1,0 +1,15 @@
+"""Tables in and out: DataFrames (pandas or polars) and spreadsheets to profiles, decisions
+to DataFrames and workbooks. An edge: the core never imports it.
+
+- ``profiles_from_frame(df, kind=..., money_unit=...)`` — the column convention is in
+  docs/frames.md;
+- ``decisions_to_frame(decisions, form="wide"|"long")`` — one row per applicant and
+  designation, or one per criterion.
+"""
+
+from __future__ import annotations
+
+from .profiles import profiles_from_frame
+from .results import decisions_to_frame
+
+__all__ = ["decisions_to_frame", "profiles_from_frame"]
