@@ -149,7 +149,8 @@ date_text = st.one_of(
 other = st.one_of(st.none(), st.booleans(), st.text(max_size=8),
                   st.sampled_from(["yes", "true", "1", "reference", "enterprise", "unit",
                                    "carrier", "park", "above"]),
-                  st.lists(st.integers(0, 3), max_size=2), st.just({}), st.just({"a": 1}))
+                  st.lists(st.integers(0, 3), max_size=2), st.builds(dict),
+                  st.builds(lambda: {"a": 1}))  # a new mapping each time: never shared
 values = st.one_of(json_numbers, number_text, date_text, other)
 
 

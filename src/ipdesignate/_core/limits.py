@@ -21,7 +21,7 @@ from typing import Annotated, Any
 
 from pydantic import BeforeValidator, WithJsonSchema
 
-_ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+_ISO_DATE = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}\Z")
 
 
 @dataclass
@@ -143,7 +143,8 @@ def as_date(raw: Any) -> _dt.date:
     if isinstance(raw, _dt.datetime):
         raise ValueError("a date is a calendar day YYYY-MM-DD, not a date and time")
     if isinstance(raw, str):
-        text = raw.strip()
+        # exactly YYYY-MM-DD, no surrounding spaces: the JSON Schema says the same
+        text = raw
         if not _ISO_DATE.match(text):
             raise ValueError(f"{shown(raw)!r} is not a date; write it YYYY-MM-DD")
         try:
