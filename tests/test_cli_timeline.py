@@ -81,7 +81,7 @@ def test_batch_yaml_with_an_invalid_calendar_date_keeps_the_others() -> None:
     assert [json.loads(x)["unit"] for x in out.splitlines()] == ["zone-001", "zone-003"]
     text = _as_text(err)
     assert "batch-bad-date.yaml:6:" in text and "2021-02-30" in text
-    assert "unit at line 4: not run" in text and "2 of 3 units done" in text
+    assert "unit #2 (at line 4): not run" in text and "2 of 3 units done" in text
 
 
 def test_batch_json_lines() -> None:

@@ -15,6 +15,7 @@ from __future__ import annotations
 import datetime as _dt
 import io
 import re
+import threading
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from pathlib import Path as _FsPath
@@ -81,14 +82,22 @@ class _Yaml12Resolver(VersionedResolver):
         return (1, 2)
 
 
+_PER_THREAD = threading.local()
+
+
 def _parser() -> YAML:
     # The C parser (ruamel.yaml.clib) composes 3-4x faster than the pure one; we only
-    # compose nodes, so both give the same tree, tags and marks.
+    # compose nodes, so both give the same tree, tags and marks. One per thread, reused:
+    # building it costs as much as composing a small document (a batch loads thousands).
+    yaml: YAML | None = getattr(_PER_THREAD, "yaml", None)
+    if yaml is not None:
+        return yaml
     try:
         yaml = YAML(typ="safe", pure=False)
     except Exception:  # pragma: no cover - platforms without the C extension
         yaml = YAML(typ="safe", pure=True)
     yaml.Resolver = _Yaml12Resolver
+    _PER_THREAD.yaml = yaml
     return yaml
 
 
@@ -105,7 +114,13 @@ def _too_large(file: str, found: str) -> Problem:
 _BLOCK_PREFIX = re.compile(r"(?m)^[ \t?:-]*")
 
 
-def _too_deep(file: str, text: str) -> Problem | None:
+def _at(mark: Any, start: tuple[int, int]) -> tuple[int, int]:
+    """1-based (line, column) of a mark in a text that starts at ``start`` of its file."""
+    line0, col0 = start
+    return (mark.line + line0, mark.column + (col0 if mark.line == 0 else 1))
+
+
+def _too_deep(file: str, text: str, start: tuple[int, int] = (1, 1)) -> Problem | None:
     """Where a document first nests deeper than the limit, or None.
 
     It must be found before composing: the C composer recurses on the C stack, so a
@@ -124,8 +139,8 @@ def _too_deep(file: str, text: str) -> Problem | None:
             if isinstance(event, (MappingStartEvent, SequenceStartEvent)):
                 depth += 1
                 if depth > limit:
-                    mark = event.start_mark
-                    return Problem(file, mark.line + 1, mark.column + 1,
+                    line, col = _at(event.start_mark, start)
+                    return Problem(file, line, col,
                                    "the document is nested too deeply",
                                    expected=f"at most {limit} nested levels (limit max_depth)")
             elif isinstance(event, (MappingEndEvent, SequenceEndEvent)):
@@ -135,13 +150,17 @@ def _too_deep(file: str, text: str) -> Problem | None:
     return None
 
 
-def load_text(text: str, file: str, problems: list[Problem]) -> Located | None:
-    """Parse ``text``; append every problem found and return None if any is fatal."""
+def load_text(text: str, file: str, problems: list[Problem], *,
+              start: tuple[int, int] = (1, 1)) -> Located | None:
+    """Parse ``text``; append every problem found and return None if any is fatal.
+
+    ``start`` is where ``text`` begins in ``file`` (line, column): a part of a file (one
+    unit of a batch) is parsed alone and still reports the file's own positions."""
     limit = LIMITS.max_bytes
     if len(text) > limit or len(text.encode("utf-8", "surrogatepass")) > limit:
         problems.append(_too_large(file, f"{len(text)} characters"))
         return None
-    deep = _too_deep(file, text)
+    deep = _too_deep(file, text, start)
     if deep is not None:
         problems.append(deep)
         return None
@@ -149,8 +168,7 @@ def load_text(text: str, file: str, problems: list[Problem]) -> Located | None:
         root = _parser().compose(io.StringIO(text))
     except MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
-        line = mark.line + 1 if mark is not None else None
-        col = mark.column + 1 if mark is not None else None
+        line, col = _at(mark, start) if mark is not None else (None, None)
         msg = f"YAML syntax error: {exc.problem or exc.context}"
         problems.append(Problem(file, line, col, msg))
         return None
@@ -159,9 +177,9 @@ def load_text(text: str, file: str, problems: list[Problem]) -> Located | None:
         return None
     located = Located(None, file)
     if root is None:
-        problems.append(Problem(file, 1, 1, "the file is empty", expected="a mapping"))
+        problems.append(Problem(file, *start, "the file is empty", expected="a mapping"))
         return None
-    builder = _Builder(located, problems)
+    builder = _Builder(located, problems, start)
     try:
         located.data = builder.build(root, ())
     except _Refused as refused:
@@ -228,7 +246,9 @@ def load_bytes(raw: bytes, name: str, problems: list[Problem]) -> Located | None
 
 
 class _Builder:
-    def __init__(self, located: Located, problems: list[Problem]) -> None:
+    def __init__(self, located: Located, problems: list[Problem],
+                 start: tuple[int, int] = (1, 1)) -> None:
+        self.start = start
         self.located = located
         self.problems = problems
         self.budget = LIMITS.max_alias_values
@@ -237,7 +257,7 @@ class _Builder:
         self.built: set[int] = set()
 
     def _pos(self, node: Node) -> tuple[int, int]:
-        return (node.start_mark.line + 1, node.start_mark.column + 1)
+        return _at(node.start_mark, self.start)
 
     def _refuse(self, node: Node, message: str, expected: str | None = None,
                 path: Path = ()) -> _Refused:

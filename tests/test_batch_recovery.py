@@ -1,0 +1,107 @@
+"""Issue 9 reproducers for batch timelines: every unit the input contains is counted once,
+none is lost, none is made up, and units that cannot be read are named by position."""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import json
+from pathlib import Path
+from typing import Any
+
+from ipdesignate.cli.main import main
+from ipdesignate.lifecycle.units import read_units
+from tests.lifecycle.helpers import CLUSTER, RULEBOOKS
+
+SECTION = str(RULEBOOKS[CLUSTER])
+N = 300
+BAD = 120  # 0-based index of the unit that is broken
+
+
+def _unit(i: int) -> dict[str, Any]:
+    return {"unit": f"z{i}", "events": [{"id": "d1", "type": "designated",
+                                         "date": "2020-09-01", "designation": "cluster_zone"}]}
+
+
+def _run(path: Path) -> tuple[int, list[str], str]:
+    out, err = io.StringIO(), io.StringIO()
+    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+        code = main(["timeline", str(path), "--rulebook", SECTION, "--on", "2021-01-01",
+                     "--format", "json"])
+    return code, [json.loads(x)["unit"] for x in out.getvalue().splitlines()], err.getvalue()
+
+
+def _expect_all_but_one(code: int, units: list[str], err: str) -> None:
+    assert code == 1
+    assert units == [f"z{i}" for i in range(N) if i != BAD]
+    assert f"{N - 1} of {N} units done" in err
+    assert f"#{BAD + 1} " in err or f"line {BAD + 1}" in err, err
+
+
+def test_json_array_missing_a_brace_loses_only_that_unit(tmp_path: Path) -> None:
+    text = json.dumps([_unit(i) for i in range(N)])
+    at = text.index(f'"z{BAD}"')
+    end = text.index("}]}", at)
+    f = tmp_path / "batch.json"
+    f.write_text(text[:end] + "]" + text[end + 3:], "utf-8")  # one '}' missing
+    code, units, err = _run(f)
+    _expect_all_but_one(code, units, err)
+    assert f"batch.json:1:{text.index('{', at - 10) + 1}:" in err  # the unit, not the end
+
+
+def test_pretty_json_array_missing_a_brace(tmp_path: Path) -> None:
+    text = json.dumps([_unit(i) for i in range(N)], indent=2)
+    at = text.index(f'"z{BAD}"')
+    end = text.index("]\n  }", at)
+    f = tmp_path / "batch.json"
+    f.write_text(text[:end + 1] + text[end + 5:], "utf-8")
+    _expect_all_but_one(*_run(f))
+
+
+def test_yaml_list_with_an_unquoted_bad_date_loses_only_that_unit(tmp_path: Path) -> None:
+    f = tmp_path / "batch.yaml"
+    f.write_text("".join(
+        f"- unit: z{i}\n  events:\n    - {{id: d1, type: designated, date: "
+        f"{'2021-02-30' if i == BAD else '2020-09-01'}, designation: cluster_zone}}\n"
+        for i in range(N)), "utf-8")
+    code, units, err = _run(f)
+    _expect_all_but_one(code, units, err)
+    assert f"batch.yaml:{3 * BAD + 3}:" in err and f"[at [{BAD}].events[0].date]" in err
+
+
+def test_json_lines_line_that_does_not_parse_is_counted(tmp_path: Path) -> None:
+    f = tmp_path / "batch.jsonl"
+    f.write_text("\n".join(json.dumps(_unit(i))[:-3] if i == BAD else json.dumps(_unit(i))
+                           for i in range(N)) + "\n", "utf-8")
+    code, units, err = _run(f)
+    _expect_all_but_one(code, units, err)
+    assert f"batch.jsonl:{BAD + 1}:" in err
+
+
+def test_one_units_events_are_never_taken_for_units(tmp_path: Path) -> None:
+    events = "".join(f"- {{id: e{i}, type: designated, date: "
+                     f"{'2021-02-30' if i == 3 else '2020-09-0' + str(i + 1)}, "
+                     "designation: cluster_zone}\n" for i in range(6))
+    for name, text in (("bare.yaml", events), ("unit.yaml", "unit: one\nevents:\n" + events)):
+        f = tmp_path / name
+        f.write_text(text, "utf-8")
+        code, units, err = _run(f)
+        assert code == 1 and units == [], err  # nothing printed for a unit not in the input
+        assert "not run" in err and "2021-02-30" in err
+
+
+def test_units_without_events_are_counted_not_dropped(tmp_path: Path) -> None:
+    f = tmp_path / "batch.yaml"
+    f.write_text("- unit: a\n  events: []\n- unit: b\n- unit: c\n  events: []\n", "utf-8")
+    code, units, err = _run(f)
+    assert code == 1 and units == ["a", "c"]
+    assert "2 of 3 units done" in err and "a unit needs 'events'" in err
+
+
+def test_many_events_in_one_unit_are_not_an_alias_bomb() -> None:
+    events = [{"id": f"e{i}", "type": "designated", "date": "2020-09-01",
+               "designation": "cluster_zone"} for i in range(40_000)]
+    problems: list[Any] = []
+    units = read_units("one.json", json.dumps({"unit": "u", "events": events}).encode(),
+                       problems)
+    assert problems == [] and len(units) == 1 and units[0].located is not None
