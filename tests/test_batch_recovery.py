@@ -28,7 +28,20 @@ def _run(path: Path) -> tuple[int, list[str], str]:
     with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
         code = main(["timeline", str(path), "--rulebook", SECTION, "--on", "2021-01-01",
                      "--format", "json"])
-    return code, [json.loads(x)["unit"] for x in out.getvalue().splitlines()], err.getvalue()
+    return code, [json.loads(x)["unit"] for x in out.getvalue().splitlines()], _as_text(
+        err.getvalue())
+
+
+def _as_text(err: str) -> str:
+    """``--format json`` errors (problem documents, one a line) as located text lines."""
+    out = []
+    for line in err.splitlines():
+        doc = json.loads(line)
+        out.append(doc["detail"] + (f" [unit {doc['unit']}]" if "unit" in doc else ""))
+        out += [f"{p['file']}:{p['line']}:{p['column']}: {p['message']}"
+                + (f" [at {p['location']}]" if p.get("location") else "")
+                for p in doc.get("problems", [])]
+    return "\n".join(out)
 
 
 def _expect_all_but_one(code: int, units: list[str], err: str) -> None:
