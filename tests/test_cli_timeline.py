@@ -149,3 +149,18 @@ def test_empty_batch(tmp_path: Path, fmt: str) -> None:
     empty = tmp_path / "none.json"
     empty.write_text("[]", encoding="utf-8")
     assert _run(str(empty), "--rulebook", CLUSTER_SECTION, "--format", fmt)[:2] == (0, "")
+
+
+def test_the_measure_trial_is_context_not_an_obligation() -> None:
+    """第十五条 试行一年 is a period of the measure: shown as context, never as the unit's
+    open or overdue obligation or period."""
+    code, out, err = _run(str(HERE / "one-unit.yaml"), "--rulebook", CLUSTER_SECTION,
+                          "--on", "2022-06-01")
+    assert code == 0, err
+    assert "context: measure trial (1 year)" in out and "not an obligation of the unit" in out
+    assert "measure_trial" not in out
+    code, out, err = _run(str(HERE / "one-unit.yaml"), "--rulebook", CLUSTER_SECTION,
+                          "--on", "2022-06-01", "--format", "json")
+    first = json.loads(out.splitlines()[0])
+    assert first["context"] and "measure_trial" not in {o["fact"]["name"]
+                                                        for o in first["obligations"]}

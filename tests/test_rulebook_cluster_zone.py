@@ -79,10 +79,21 @@ def test_every_citation_quotes_the_source(rulebook: Any) -> None:
 
 def test_seventy_members_fail_the_count_and_go_to_review_under_the_relaxation(
         rulebook: Any) -> None:
-    """超过70家 excludes 70 (民法典 第一千二百五十九条): 70 members fail the count, and the
-    relaxation of 第六条第3项 (可适当放宽数量规模限制) turns the failure into review."""
+    """超过70家 excludes 70 (民法典 第一千二百五十九条): 70 members fail the count. Without a
+    claim of 特色模式和高成长性 the count fails with a hint naming the relaxation; with it,
+    the relaxation of 第六条第3项 (可适当放宽数量规模限制) turns the failure into review."""
     d = rulebook.evaluate(_profile(rulebook, member_units=70, sme_members=56,
                                    key_industry_members=35), "cluster_zone", ON)
+    count = _criterion(d, "member_count")
+    assert count.status == "fail" and d.verdict == "ineligible"
+    assert any("特色模式和高成长性" in n for n in count.trace.notes)
+    assert count.relaxation is None
+    assert "relaxation_claim" in {u.name for u in count.readings}
+    data = copy.deepcopy(rulebook.model.test_profiles["incubator_zone"])
+    data.update(member_units=70, sme_members=56, key_industry_members=35)
+    data["attestations"]["distinctive_model_high_growth"] = {
+        "by": "李四", "on": "2020-08-20", "evidence": "增长报告"}
+    d = rulebook.evaluate(parse_profile(data, "test"), "cluster_zone", ON)
     count = _criterion(d, "member_count")
     assert count.status == "review"
     assert (count.relaxation.article, count.relaxation.item) == (6, 3)
