@@ -228,3 +228,13 @@ def test_screen_refuses_bad_input_with_a_located_message(capsys: pytest.CaptureF
     assert not (tmp_path / "o.xlsx").exists()
     code, _, err = run(capsys, "screen", str(bad), "--all", "-o", str(tmp_path / "o.pdf"))
     assert code == 1 and ".xlsx, .csv or .html" in err
+
+
+def test_diff_of_a_version_with_itself_is_empty(capsys: pytest.CaptureFixture[str]) -> None:
+    book = ROOT / "rulebooks" / "bj-ip-pilot-demonstration" / "2018.yaml"
+    code, out, err = run(capsys, "diff", str(book), str(book), "--profiles",
+                         str(ROOT / "examples" / "pilot-enterprise.yaml"))
+    assert code == 0, err
+    assert ": 0 changes" in out and "0 flips, 0 errors" in out
+    code, _, err = run(capsys, "diff", str(book), str(ROOT / "no-such.yaml"))
+    assert code == 1 and "no-such.yaml" in err

@@ -51,6 +51,7 @@ if TYPE_CHECKING:
     from .decision.trace import CriterionResult, Figure
     from .eligibility.evaluate import CompiledRulebook
     from .library.batch import Batch, Outcome
+    from .library.diff import RulebookDiff, diff
     from .library.library import Library
     from .library.load import load_rulebook
     from .library.schema import schema
@@ -78,6 +79,8 @@ _EXPORTS = {
     "CompiledRulebook": ".eligibility.evaluate",
     "Event": ".applicant.events",
     "Library": ".library.library",
+    "RulebookDiff": ".library.diff",
+    "diff": ".library.diff",
     "Batch": ".library.batch",
     "Outcome": ".library.batch",
     "load_profile": ".applicant.load",
@@ -121,6 +124,7 @@ __all__ = [
     "Profile",
     "ProfileError",
     "Rulebook",
+    "RulebookDiff",
     "RulebookError",
     "RulebookRef",
     "SuspensionResult",
@@ -129,6 +133,7 @@ __all__ = [
     "VersionError",
     "Vocabulary",
     "__version__",
+    "diff",
     "field_label",
     "load_profile",
     "load_rulebook",

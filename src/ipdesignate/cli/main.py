@@ -17,10 +17,10 @@ from collections.abc import Sequence
 
 from .._core.errors import InputError, IpdesignateError
 from .._core.problem_doc import problem_document
-from . import check, listing, schema, screen, serve, test, timeline, validate
+from . import check, diff, listing, schema, screen, serve, test, timeline, validate
 from ._common import EXIT_BUG, EXIT_INPUT, EXIT_OK
 
-SUBCOMMANDS = (check, screen, validate, test, timeline, listing, schema, serve)
+SUBCOMMANDS = (check, screen, validate, test, diff, timeline, listing, schema, serve)
 
 
 def parser() -> argparse.ArgumentParser:

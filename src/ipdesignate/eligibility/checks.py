@@ -16,7 +16,7 @@ from typing import Any
 
 from .._core.errors import Path, did_you_mean
 from .._core.exact import Exact, Unit, add, display, exact_str, parse_quantity, power, sub
-from .._core.periods import Period, parse_period, period_end, period_problem
+from .._core.periods import Period, completed, parse_period, period_end, period_problem
 from ..decision.trace import (
     COMPARATOR_WORDS,
     FAIL,
@@ -48,6 +48,7 @@ from ..rulebook.model import (
     EntityTypeCheck,
     FactCheck,
     HoldsCheck,
+    HoldsFor,
     InQuarterCheck,
     NoneOf,
     NotBarredCheck,
@@ -612,9 +613,14 @@ def open_(c: Compiler, chk: OpenCheck, path: Path) -> CheckFn:
 
 
 def holds(c: Compiler, chk: HoldsCheck, path: Path) -> CheckFn:
-    """The applicant holds a designation that is valid on the as-of date."""
-    _need_lifecycle(c, (*path, "holds"), chk.holds)
-    target = chk.holds
+    """The applicant holds a designation that is valid on the as-of date (and, with
+    ``for_at_least``, has been valid without a break for at least that period)."""
+    long_form = not isinstance(chk.holds, str)
+    _need_lifecycle(c, (*path, "holds", "designation") if long_form else (*path, "holds"),
+                    chk.designation)
+    target = chk.designation
+    text = chk.holds.for_at_least if isinstance(chk.holds, HoldsFor) else None
+    period = parse_period(text) if text else None
 
     def fn(ctx: Ctx, tr: Trace) -> str:
         timeline = _timeline(ctx, tr)
@@ -635,13 +641,39 @@ def holds(c: Compiler, chk: HoldsCheck, path: Path) -> CheckFn:
             f"from events {', '.join(status_fact.event_ids)}")
         if status_fact.reading:
             tr.notes.append(f"reading {status_fact.reading}")
-        if status_fact.value == "valid":
+        if status_fact.value != "valid":
+            tr.needs.append(Need("holds", f"a valid {target} designation is needed (it is "
+                                 f"{status_fact.value}): apply for {target} first",
+                                 field=target))
+            return FAIL
+        if period is None:
             return PASS
-        tr.needs.append(Need("holds", f"a valid {target} designation is needed (it is "
-                             f"{status_fact.value}): apply for {target} first", field=target))
-        return FAIL
+        since = held_since(timeline, target, status_fact)
+        tr.inputs[f"{target} held since"] = since.isoformat()
+        enough = completed(since, ctx.on, period)
+        tr.notes.append(f"{target} held without a break since {since.isoformat()}: "
+                        f"{'at least' if enough else 'less than'} {text} on "
+                        f"{ctx.on.isoformat()}")
+        return PASS if enough else FAIL
 
     return fn
+
+
+def held_since(timeline: Any, designation: str, current: Any) -> _dt.date:
+    """The first day of the unbroken run of valid statuses that ends with ``current``
+    (a renewal that starts the day after the previous validity ends continues it)."""
+    valid = sorted((f for f in timeline.facts if f.kind == "status" and f.value == "valid"
+                    and f.designation == designation and f.end is not None
+                    and f.end >= f.start), key=lambda f: f.start)
+    since: _dt.date = current.start
+    changed = True
+    while changed:
+        changed = False
+        for f in valid:
+            if f.start < since and f.end is not None and f.end >= since - _dt.timedelta(days=1):
+                since = f.start
+                changed = True
+    return since
 
 
 def not_barred(c: Compiler, chk: NotBarredCheck, path: Path) -> CheckFn:

@@ -414,8 +414,13 @@ def count(c: Compiler, m: CountMeasure, path: Path) -> CompiledMeasure | None:
     where_ = {k: frozenset((v,) if isinstance(v, str) else v) for k, v in m.where.items()}
     kinds = frozenset(types_)
     span = f"within {period}" if period is not None else "up to the as-of date"
+    effective = c.rulebook.effective.from_.date
+    before = effective if m.before == "effective" else m.before
+    since = effective if m.from_ == "effective" else m.from_
+    dated = "".join(f" {word} {day.isoformat()}" for word, day in
+                    (("before", before), ("from", since)) if isinstance(day, _dt.date))
     filt = "".join(f"; {k} in {sorted(v)}" for k, v in where_.items())
-    key = f"events {span} ({', '.join(sorted(kinds))}{filt})"
+    key = f"events {span}{dated} ({', '.join(sorted(kinds))}{filt})"
 
     def fn(ctx: Ctx, tr: Trace) -> tuple[Exact | None, Years]:
         events = ctx.events
@@ -423,7 +428,8 @@ def count(c: Compiler, m: CountMeasure, path: Path) -> CompiledMeasure | None:
             tr.missing.append("events")
             return None, None
         hits = [e for e in events if e.type in kinds
-                and (period is None or within_lookback(e.date, ctx.on, period))]
+                and (period is None or within_lookback(e.date, ctx.on, period))
+                and (before is None or e.date < before) and (since is None or e.date >= since)]
         if where_:
             unknown = [e for e in hits if any(k not in e.details for k in where_)]
             for e in unknown:
@@ -443,6 +449,8 @@ def count(c: Compiler, m: CountMeasure, path: Path) -> CompiledMeasure | None:
         allowed = int(t) - (1 if op == "less_than" else 0)
         hits = sorted((e for e in ctx.events if e.type in kinds
                        and within_lookback(e.date, ctx.on, period)
+                       and (before is None or e.date < before)
+                       and (since is None or e.date >= since)
                        and all(e.details.get(k) in v for k, v in where_.items())),
                       key=lambda e: e.date)
         if allowed < 0 or len(hits) <= allowed:
@@ -455,7 +463,7 @@ def count(c: Compiler, m: CountMeasure, path: Path) -> CompiledMeasure | None:
                      f"({leaving.type} {leaving.date.isoformat()}) leaves the {period} "
                      "look-back", date=day.isoformat())]
 
-    label = f"events ({', '.join(types_)}{filt}) {span}" + (
+    label = f"events ({', '.join(types_)}{filt}) {span}{dated}" + (
         " before the as-of date" if period is not None else "")
     return CompiledMeasure(fn, Unit.COUNT, label, advise=advise)
 

@@ -296,6 +296,9 @@ class _Checker:
                                      found=d)
 
     def check_match(self, at: Path, match: EventMatch) -> None:
+        if "effective" in (match.before, match.from_) and self.s.effective is None:
+            self.problem(at, "'effective' names the day this version takes effect, which "
+                         "is not known here", expected="a date")
         for k, etype_name in enumerate(match.types()):
             where: Path = (*at, "event") if isinstance(match.event, str) else (*at, "event", k)
             if etype_name not in self.s.event_types:
@@ -329,8 +332,19 @@ def _any_of(attr: str, values: Iterable[object]) -> dict[str, Any]:
     return terms[0] if len(terms) == 1 else {"$or": terms}
 
 
-def _event_pattern(match: EventMatch) -> list[dict[str, Any]]:
+def _day(ref: _dt.date | str, effective: _dt.date | None) -> int:
+    day = effective if ref == "effective" else ref
+    assert isinstance(day, _dt.date)  # "effective" without a date is refused by the checker
+    return day.toordinal()
+
+
+def _event_pattern(match: EventMatch, effective: _dt.date | None = None
+                   ) -> list[dict[str, Any]]:
     terms: list[dict[str, Any]] = [{"kind": "event"}, _any_of("type", match.types())]
+    if match.before is not None:
+        terms.append({"$lt": {"day": _day(match.before, effective)}})
+    if match.from_ is not None:
+        terms.append({"$gte": {"day": _day(match.from_, effective)}})
     for key, want in match.where.items():
         attr = "designation" if key == "designation" else "f_" + key
         terms.append(_any_of(attr, want if isinstance(want, tuple) else (want,)))
@@ -641,7 +655,7 @@ class CompiledLifecycle:
             deadline = isinstance(on, OnDeadline)
             terms: list[dict[str, Any]]
             if isinstance(on, EventMatch):
-                terms = [{"m": {"$and": _event_pattern(on)}}]
+                terms = [{"m": {"$and": _event_pattern(on, self.source.effective)}}]
             elif isinstance(on, OnFact):
                 pattern = [{"kind": "derived"}, {"name": on.fact}]
                 if on.by is not None:
@@ -662,7 +676,7 @@ class CompiledLifecycle:
                 if closer is not None:
                     fact_terms = [{"kind": "fact"}, {"rule": rule.id},
                                   {"name": derived_name(item)}, {"open": 1}]
-                    event_terms = [*_event_pattern(closer),
+                    event_terms = [*_event_pattern(closer, self.source.effective),
                                    {"$gte": {"day": {"o": "start"}}},
                                    {"designation": {"o": "designation"}}]
                     if isinstance(item, PeriodOut):

@@ -12,6 +12,7 @@ nobody derives, deadlines on facts without one) are checked when the section is 
 
 from __future__ import annotations
 
+import datetime as _dt
 from typing import Annotated, Any, Literal
 
 from pydantic import AfterValidator, Discriminator, Field, Tag, model_validator
@@ -82,12 +83,19 @@ class EventType(Strict):
 # ---- what a rule reacts to -------------------------------------------------------------
 
 
+DateRef = _dt.date | Literal["effective"]
+
+
 class EventMatch(Strict):
-    """Events of these types whose details have these values (a list means any of them)."""
+    """Events of these types whose details have these values (a list means any of them),
+    optionally dated ``before`` a day or ``from`` a day on (a date, or ``effective``: the
+    day this version takes effect — how a successor keeps the old rule for old events)."""
 
     event: Name | tuple[Name, ...]
     where: dict[Name, Scalar | tuple[Scalar, ...]] = Field(default_factory=dict)
     in_quarter: tuple[Annotated[int, Field(ge=1, le=4)], ...] | None = None
+    before: DateRef | None = None
+    from_: DateRef | None = Field(None, alias="from")
 
     def types(self) -> tuple[str, ...]:
         return (self.event,) if isinstance(self.event, str) else self.event

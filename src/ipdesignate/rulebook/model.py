@@ -14,7 +14,7 @@ from pydantic import AfterValidator, BeforeValidator, Discriminator, Field, Tag,
 from .._core.limits import Day
 from .._core.periods import parse_period, period_problem
 from .base import Citation, Strict, Text, head_of
-from .lifecycle_model import EventType, Lifecycle
+from .lifecycle_model import DateRef, EventType, Lifecycle
 from .vocabulary import VocabularyExtension
 
 
@@ -169,11 +169,15 @@ class GrowthMeasure(Strict):
 
 class CountMeasure(Strict):
     """Events of some types dated within a look-back period (all of them up to the as-of
-    date without ``within``); ``where`` keeps only events whose details have these values."""
+    date without ``within``); ``where`` keeps only events whose details have these values;
+    ``before``/``from`` only those dated before a day, or on and after it (a date, or
+    ``effective``: the day this version takes effect)."""
 
     count: tuple[str, ...] | Reading
     within: str | Reading | None = None
     where: dict[str, str | tuple[str, ...]] = {}
+    before: DateRef | None = None
+    from_: DateRef | None = Field(None, alias="from")
 
 
 class DurationMeasure(Strict):
@@ -255,11 +259,23 @@ class TrendCheck(Strict):
     method: MethodSpec
 
 
+class HoldsFor(Strict):
+    """``{designation: pilot, for_at_least: 2 years}``: held without a break that long."""
+
+    designation: str
+    for_at_least: Annotated[str, AfterValidator(_period)] | None = None
+
+
 class HoldsCheck(Strict):
     """The applicant holds ``holds`` (a designation id), valid on the as-of date; validity
-    comes from the lifecycle section (e.g. a status that lasts three years)."""
+    comes from the lifecycle section (e.g. a status that lasts three years). The long form
+    adds ``for_at_least``: valid continuously for at least that period up to the date."""
 
-    holds: str
+    holds: str | HoldsFor
+
+    @property
+    def designation(self) -> str:
+        return self.holds if isinstance(self.holds, str) else self.holds.designation
 
 
 class ReviewCheck(Strict):
