@@ -1,6 +1,6 @@
 """The revision of issue 10, done by YAML edits only, as policy staff would run it.
 
-tests/revision/rulebooks holds the 2018 version (a link to the shipped rulebook) and a new
+tests/revision/rulebooks holds the 2018 version (a snapshot of the shipped rulebook) and a new
 2026 version next to it; tests/revision/profiles the applicants whose fate is compared.
 Everything goes through ``ipdesignate.cli.main.main``.
 """
@@ -31,11 +31,11 @@ def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
 def test_validate_and_test_both_versions(capsys: pytest.CaptureFixture[str]) -> None:
     code, out, err = run(capsys, "validate", str(BOOKS))
     assert code == 0, err
-    assert "bj-ip-pilot-demonstration 2026, 3 designations, 33 criteria" in out
+    assert "bj-ip-pilot-demonstration 2026, 3 designations, 35 criteria" in out
     assert "no overlapping windows" in out
     code, out, err = run(capsys, "test", str(BOOKS))
     assert code == 0, out + err
-    assert "57/57 cases pass; clause coverage 100%" in out
+    assert "82/82 cases pass; clause coverage 100%" in out
 
 
 def _check(capsys: pytest.CaptureFixture[str], profile: str, designation: str,
