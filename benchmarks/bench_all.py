@@ -152,7 +152,6 @@ def loop(library: Any, n: int, pool: list[Any]) -> dict[str, float]:
 def columnar(library: Any, sizes: list[int], pool_profiles: list[Any]) -> dict[str, float]:
     try:
         import polars as pl
-
         from ipdesignate.eligibility.columnar import profiles_to_table
     except ImportError as exc:
         say(f"  columnar evaluator not available ({exc})")

@@ -2,10 +2,16 @@
 
 from __future__ import annotations
 
+import os
+import tempfile
 from pathlib import Path
 from typing import Any
 
 import pytest
+
+# The compiled-rulebook cache of this test session lives in a directory of its own
+# (subprocesses inherit it), so tests never read or fill the user's cache.
+os.environ.setdefault("IPDESIGNATE_CACHE", tempfile.mkdtemp(prefix="ipdesignate-cache-"))
 
 from ipdesignate import CompiledRulebook, load_rulebook, parse_profile
 from ipdesignate.testing.cases import case_profile_data

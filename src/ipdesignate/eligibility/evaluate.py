@@ -44,6 +44,7 @@ from .compiler import Ctx
 from .designations import CompiledDesignation
 
 _ENGINE = {"name": "ipdesignate", "version": __version__}
+_LAZY_LOCK = threading.Lock()
 
 
 class TimelineCache:
@@ -58,9 +59,15 @@ class TimelineCache:
     SIZE = 256
 
     def __init__(self, compiled: Any) -> None:
-        self.compiled = compiled
+        self._compiled = compiled  # a compiled lifecycle, or a function making it
         self._cache: dict[tuple[Any, ...], Any] = {}
         self._lock = threading.Lock()
+
+    @property
+    def compiled(self) -> Any:
+        if callable(self._compiled):
+            self._compiled = self._compiled()
+        return self._compiled
 
     def timeline(self, events: list[Any]) -> Any:
         # A profile lists events as a set; the lifecycle needs them as a history.
@@ -85,6 +92,8 @@ class CompiledRulebook:
     def __init__(self, model: Rulebook, designations: dict[str, CompiledDesignation],
                  sha256: str, file: str | None, lifecycle: Any = None,
                  vocabulary: Vocabulary | None = None) -> None:
+        """``lifecycle`` is the compiled lifecycle, or a function that compiles it on
+        first use (a rulebook loaded from the cache defers it: most checks never need it)."""
         self.model = model
         # the applicant vocabulary this version was compiled against (its profiles' fields)
         self.vocabulary = vocabulary if vocabulary is not None else default_vocabulary()
@@ -92,8 +101,9 @@ class CompiledRulebook:
         self.designations = designations
         self.sha256 = sha256
         self.file = file
-        self.lifecycle = lifecycle
-        self.timelines = TimelineCache(lifecycle) if lifecycle is not None else None
+        self._lifecycle = lifecycle
+        self.timelines = (TimelineCache(lambda: self.lifecycle) if lifecycle is not None
+                          else None)
         eff = model.effective
         self.effective_from: _dt.date = eff.from_.date
         self.effective_until: _dt.date | None = eff.until.date if eff.until else None
@@ -118,6 +128,15 @@ class CompiledRulebook:
             did: ProcedureRef(citation=citation_json(d.procedure.cite), steps=d.procedure.steps,
                               competitive=d.procedure.competitive)
             for did, d in designations.items() if d.procedure is not None}
+
+    @property
+    def lifecycle(self) -> Any:
+        """The compiled lifecycle section (None without one)."""
+        if callable(self._lifecycle):
+            with _LAZY_LOCK:
+                if callable(self._lifecycle):
+                    self._lifecycle = self._lifecycle()
+        return self._lifecycle
 
     def _unconfirmed(self) -> list[str]:
         m = self.model

@@ -497,7 +497,7 @@ def compile_measure(c: Compiler, m: Any, path: Path) -> CompiledMeasure | None:
         if value is None:
             return None
         try:
-            m = _MEASURE.validate_python(value)
+            m = _measure_adapter().validate_python(value)
         except ValidationError as exc:
             c.problem(where, "the reading's value is not a measure: " + exc.errors()[0]["msg"],
                       expected="a measure such as {field: ...} or {mean: ..., window: ...}")
@@ -509,4 +509,11 @@ def compile_measure(c: Compiler, m: Any, path: Path) -> CompiledMeasure | None:
     return MEASURES[type(m)](c, m, path)
 
 
-_MEASURE: TypeAdapter[Any] = TypeAdapter(Measure)
+_MEASURE: list[TypeAdapter[Any]] = []
+
+
+def _measure_adapter() -> TypeAdapter[Any]:
+    # built on first use: a rulebook loaded from the cache never needs it
+    if not _MEASURE:
+        _MEASURE.append(TypeAdapter(Measure))
+    return _MEASURE[0]

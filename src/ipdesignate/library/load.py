@@ -22,10 +22,9 @@ from ..applicant.vocabulary import (
 from ..eligibility.compiler import Compiler
 from ..eligibility.designations import check_interpretations, compile_designation
 from ..eligibility.evaluate import CompiledRulebook
-from ..lifecycle.engine import compile_lifecycle
 from ..rulebook.model import Rulebook
 from ..rulebook.sourcetext import SourceText
-from ..testing.cases import check_cases
+from . import cache
 
 
 def _citations(node: Any, path: Path) -> list[tuple[Path, dict[str, Any]]]:
@@ -139,6 +138,8 @@ def compile_rulebook(located: Located, raw: bytes, file: FsPath | None,
                     for did, d in model.designations.items()}
     problems.extend(compiler.problems)
     _check_quotes(located, model, file.parent if file else None, problems)
+    from ..testing.cases import check_cases  # only when the rulebook is not cached
+
     check_cases(located, model, problems, vocabulary)
     lifecycle = None
     if model.lifecycle is not None:
@@ -184,6 +185,7 @@ def _vocabulary(located: Located, model: Rulebook, file: FsPath | None,
 
 
 def _compile_lifecycle(model: Rulebook, located: Located, problems: list[Problem]) -> Any:
+    
     try:
         return compile_lifecycle(model, problems, located=located)
     except LifecycleError:
@@ -194,14 +196,47 @@ def load_rulebook(path: str | FsPath, *, root: str | FsPath | None = None) -> Co
     """Load, validate and compile one rulebook file. Raises RulebookError.
 
     ``root``: the rulebooks directory the file is recorded relative to (see
-    ``recorded_name``)."""
+    ``recorded_name``). A file this engine already validated (same bytes, same source
+    text and vocabulary) comes from the on-disk cache (``library.cache``): the same
+    result, faster."""
     file = FsPath(path)
     problems: list[Problem] = []
     raw = read_bounded(file, problems, name=str(path), regular_only=True)
     if raw is None:
         raise RulebookError(problems)
+    root_dir = FsPath(root) if root is not None else None
+    sha256 = hashlib.sha256(raw).hexdigest()
+    kept = cache.read(sha256)
+    if kept is not None:
+        return _from_cache(kept, sha256, file, root_dir)
     located = load_bytes(raw, str(path), problems)
     if located is None:
         raise RulebookError(problems)
-    return compile_rulebook(located, raw, file, problems,
-                            root=FsPath(root) if root is not None else None)
+    compiled = compile_rulebook(located, raw, file, problems, root=root_dir)
+    deps = [vocabulary_file_for(file)]
+    if compiled.model.source.file:
+        deps.append(file.parent / compiled.model.source.file)
+    cache.write(sha256, deps, model=compiled.model, vocabulary=compiled.vocabulary)
+    return compiled
+
+
+def _from_cache(kept: dict[str, Any], sha256: str, file: FsPath,
+                root: FsPath | None) -> CompiledRulebook:
+    """Compile a model that passed every check before (a cache hit)."""
+    model: Rulebook = kept["model"]
+    vocabulary: Vocabulary = kept["vocabulary"]
+    compiler = Compiler(model, None, str(file), vocabulary=vocabulary)
+    designations = {did: compile_designation(compiler, did, d)
+                    for did, d in model.designations.items()}
+    if compiler.problems:  # pragma: no cover - the same model compiled cleanly before
+        raise RulebookError(compiler.problems)
+
+    def lifecycle() -> Any:
+        from ..lifecycle.engine import compile_lifecycle
+
+        return compile_lifecycle(model)
+
+    compiled = CompiledRulebook(model, designations, sha256, str(file),
+                                lifecycle if model.lifecycle is not None else None, vocabulary)
+    compiled.ref = compiled.ref.model_copy(update={"file": recorded_name(file, root)})
+    return compiled

@@ -43,8 +43,6 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-from durable import engine as _durable
-
 from .._core.errors import EventsError, LifecycleError, Path, Problem
 from .._core.periods import parse_period, period_end
 from .._core.yaml import Located
@@ -70,7 +68,7 @@ from ..rulebook.model import Rulebook
 from .timeline import DerivedFact, FactKind, Timeline
 
 # One lock for every session of every compiled lifecycle: the C core keeps global tables.
-_ENGINE_LOCK = threading.Lock()
+_ENGINE_LOCK = threading.RLock()
 _RULESET_NUMBERS = itertools.count(1)
 _END_OPEN = _dt.date.max.toordinal()
 _DEADLINE_KINDS = ("obligation", "period")
@@ -81,13 +79,36 @@ def _opened(c: Any) -> None:
     """The no-op action every session runs first (see ``_definition``)."""
 
 
-class _QuietHost(_durable.Host):  # type: ignore[misc]
-    """A durable_rules host that starts no timer or dispatch threads."""
+class _Durable:
+    """durable_rules, imported on first use: most evaluations never run the rules engine
+    (no event a rule reads), and importing it costs a command-line call ~50 ms."""
 
-    def _run(self) -> None:
-        # Host._run starts two threading.Timer loops that dispatch actions and timers in
-        # the background; we run everything synchronously under our own lock instead.
-        return None
+    _module: Any = None
+    _host_class: Any = None
+
+    def __getattr__(self, name: str) -> Any:
+        if _Durable._module is None:
+            from durable import engine
+
+            _Durable._module = engine
+        return getattr(_Durable._module, name)
+
+    def quiet_host(self) -> Any:
+        if _Durable._host_class is None:
+            class _QuietHost(self.Host):  # type: ignore[misc,name-defined]
+                """A durable_rules host that starts no timer or dispatch threads."""
+
+                def _run(self) -> None:
+                    # Host._run starts two threading.Timer loops that dispatch actions and
+                    # timers in the background; we run everything synchronously under our
+                    # own lock instead.
+                    return None
+
+            _Durable._host_class = _QuietHost
+        return _Durable._host_class()
+
+
+_durable = _Durable()
 
 
 # ---- the compiled form ---------------------------------------------------------------------
@@ -427,6 +448,7 @@ class _Run:
         self.transient: list[dict[str, Any]] = []
         self.error: tuple[str, BaseException] | None = None
         self.ticks = 0
+        self.started = False  # the engine holds a session for this run
 
     # -- engine calls (made inside actions, so the lock is already held) --
 
@@ -620,13 +642,35 @@ class CompiledLifecycle:
         self._runs: dict[str, _Run] = {}
         self._sids = itertools.count(1)
         self._actions: dict[str, _Action] = {}
-        definition = self._definition()
+        self._definition_now: dict[str, dict[str, Any]] | None = self._definition()
         self._name = f"ipdesignate_lifecycle_{next(_RULESET_NUMBERS)}"
-        self._host: Any = None
-        if definition:
+        self._host_now: Any = None
+        self.reads = frozenset(self._read_types())
+
+    @property
+    def _host(self) -> Any:
+        """The durable_rules host with this section's ruleset, made on first use."""
+        if self._host_now is None and self._definition_now:
             with _ENGINE_LOCK:
-                self._host = _QuietHost()
-                self._host.set_rulesets({self._name: definition})
+                if self._host_now is None:
+                    host = _durable.quiet_host()
+                    host.set_rulesets({self._name: self._definition_now})
+                    self._host_now = host
+        return self._host_now
+
+    def _read_types(self) -> set[str]:
+        """Event types some rule reads (as its trigger or as what closes a fact)."""
+        lc = self.source.lifecycle
+        out: set[str] = set()
+        for rule in lc.rules if lc is not None else ():
+            if isinstance(rule.on, EventMatch):
+                out.update(rule.on.types())
+            for item in rule.then:
+                if isinstance(item, ObligationOut):
+                    out.update(item.met_by.types())
+                elif isinstance(item, PeriodOut) and item.closed_by is not None:
+                    out.update(item.closed_by.types())
+        return out
 
     @property
     def rule_ids(self) -> tuple[str, ...]:
@@ -753,12 +797,15 @@ class CompiledLifecycle:
             state = _Run(self, sid, events)
             self._runs[sid] = state
             try:
-                if self._host is not None:
+                # A unit none of whose events any rule reads derives nothing: no engine.
+                if any(e.type in self.reads for e in events) and self._host is not None:
+                    state.started = True
                     self._drive(state, events)
                 return state.timeline(unit, events)
             finally:
                 del self._runs[sid]
-                self._forget(sid)
+                if state.started:
+                    self._forget(sid)
 
     def _drive(self, state: _Run, events: Sequence[Event]) -> None:
         opener = {"sid": state.sid, "id": "open", "kind": "open"}
@@ -831,7 +878,7 @@ class CompiledLifecycle:
 
     def _forget(self, sid: str) -> None:
         # More than 1,024 live sessions raise MemoryError: delete each one after its run.
-        if self._host is None:
+        if self._host_now is None:
             return
         # Every run asserted its opener, so the state exists and an action ran in it.
         with contextlib.suppress(Exception):

@@ -1,0 +1,112 @@
+"""An on-disk cache of validated rulebooks, so a command-line call skips YAML and checks.
+
+A rulebook file is read, validated, quote-checked and its embedded cases are run once;
+the validated model is then kept under a key made of the file's sha256, the sha256 of the
+engine's own code (so an edited engine never reuses an entry), and the Python and pydantic
+versions. An entry also records the sha256 of the legal source text the citations were
+checked against: if that text changed, the entry is not used. A hit still compiles the
+designations (about a millisecond) and defers the lifecycle to its first use.
+
+Safe to delete at any time (``$IPDESIGNATE_CACHE``, else ``$XDG_CACHE_HOME/ipdesignate``,
+else ``~/.cache/ipdesignate``); ``IPDESIGNATE_CACHE=off`` turns it off. An entry that cannot
+be read is ignored and replaced: the cache only ever saves time, never changes a result.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import pickle
+import sys
+import tempfile
+from pathlib import Path as FsPath
+from typing import Any
+
+ENV_VAR = "IPDESIGNATE_CACHE"
+_FORMAT = b"ipdesignate-rulebook-cache/1"
+_ENGINE_DIGEST: str | None = None
+
+
+def directory() -> FsPath | None:
+    """Where entries live, or None when the cache is off."""
+    env = os.environ.get(ENV_VAR)
+    if env:
+        return None if env.lower() in ("off", "0", "no", "false") else FsPath(env)
+    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    return FsPath(base) / "ipdesignate"
+
+
+def engine_digest() -> str:
+    """sha256 over the engine's source files and the versions of what pickles the model."""
+    global _ENGINE_DIGEST
+    if _ENGINE_DIGEST is None:
+        import pydantic
+
+        h = hashlib.sha256(_FORMAT)
+        h.update(f"{sys.version_info[:2]} {pydantic.VERSION}".encode())
+        package = FsPath(__file__).resolve().parent.parent
+        for f in sorted(package.rglob("*.py")):
+            h.update(str(f.relative_to(package)).encode())
+            h.update(f.read_bytes())
+        _ENGINE_DIGEST = h.hexdigest()
+    return _ENGINE_DIGEST
+
+
+def _entry(sha256: str) -> FsPath | None:
+    where = directory()
+    if where is None:
+        return None
+    key = hashlib.sha256(f"{sha256}:{engine_digest()}".encode()).hexdigest()
+    return where / f"{key}.pickle"
+
+
+def digest(path: FsPath) -> str | None:
+    """sha256 of a file the entry depends on (None if it cannot be read)."""
+    try:
+        return hashlib.sha256(path.read_bytes()).hexdigest()
+    except OSError:
+        return None
+
+
+def read(sha256: str) -> dict[str, Any] | None:
+    """What was kept for the file whose bytes hash to ``sha256``, if still valid: every
+    file it depended on (source text, vocabulary) must still have the same bytes."""
+    entry = _entry(sha256)
+    if entry is None:
+        return None
+    try:
+        st = entry.stat()
+        # another user's entry could run code when unpickled: trust only our own
+        if hasattr(os, "getuid") and st.st_uid != os.getuid():
+            return None
+        data: dict[str, Any] = pickle.loads(entry.read_bytes())
+        if data["sha256"] != sha256:
+            return None
+        for path, want in data["deps"].items():
+            if digest(FsPath(path)) != want:
+                return None  # e.g. the legal text the quotes were checked against changed
+        return data
+    except Exception:  # a damaged or foreign entry only costs a fresh load
+        return None
+
+
+def write(sha256: str, deps: list[FsPath], **kept: Any) -> None:
+    """Keep ``kept`` for the file whose bytes hash to ``sha256``, valid while ``deps``
+    keep their bytes (atomically; best effort: a read-only home just means no cache)."""
+    entry = _entry(sha256)
+    if entry is None:
+        return
+    payload = {"sha256": sha256, "deps": {str(p.resolve()): digest(p) for p in deps}, **kept}
+    tmp: str | None = None
+    try:
+        entry.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=entry.parent, prefix=".entry.")
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(pickle.dumps(payload, protocol=pickle.HIGHEST_PROTOCOL))
+        os.replace(tmp, entry)
+        tmp = None
+    except Exception:  # a read-only home or a full disk: run without the cache
+        pass
+    finally:
+        if tmp is not None:
+            FsPath(tmp).unlink(missing_ok=True)

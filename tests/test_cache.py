@@ -1,0 +1,78 @@
+"""The on-disk cache of validated rulebooks: same results, never stale, safe to delete."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from ipdesignate import load_profile
+from ipdesignate.library import cache
+from ipdesignate.library.load import load_rulebook
+
+ROOT = Path(__file__).resolve().parent.parent
+BOOK = ROOT / "rulebooks" / "bj-ip-pilot-demonstration" / "2018.yaml"
+PROFILES = sorted((ROOT / "examples").glob("*.yaml"))
+
+
+@pytest.fixture()
+def book(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A private copy of the pilot rulebook and its source text, with an empty cache."""
+    monkeypatch.setenv(cache.ENV_VAR, str(tmp_path / "cache"))
+    shutil.copytree(BOOK.parent.parent, tmp_path / "rulebooks")
+    return tmp_path / "rulebooks" / BOOK.parent.name / BOOK.name
+
+
+def _decisions(path: Path) -> list[str]:
+    rb = load_rulebook(path)
+    out = []
+    for f in PROFILES:
+        profile = load_profile(f)
+        for d in rb.designations:
+            try:
+                out.append(rb.evaluate(profile, d, profile.application_date)
+                           .model_dump_json())
+            except Exception as exc:  # the same refusal both ways counts too
+                out.append(f"{type(exc).__name__}: {exc}")
+    return out
+
+
+def test_a_cache_hit_gives_byte_identical_decisions(book: Path) -> None:
+    cold = _decisions(book)
+    assert len(list((book.parents[2] / "cache").glob("*.pickle"))) == 1
+    assert _decisions(book) == cold  # from the cache
+    hit = load_rulebook(book)
+    assert hit.lifecycle is not None and hit.lifecycle.rule_ids  # compiled on first use
+
+
+def test_an_edited_rulebook_is_never_served_stale(book: Path) -> None:
+    load_rulebook(book)
+    text = book.read_text(encoding="utf-8")
+    book.write_text(text.replace("designations:", "designations:\n  broken: 1\n", 1),
+                    encoding="utf-8")
+    with pytest.raises(Exception, match="broken"):
+        load_rulebook(book)
+
+
+def test_a_changed_source_text_is_checked_again(book: Path) -> None:
+    rb = load_rulebook(book)
+    source = book.parent / rb.model.source.file
+    source.write_text("nothing of the measure is left here\n", encoding="utf-8")
+    with pytest.raises(Exception, match="citation not in the source text"):
+        load_rulebook(book)
+
+
+def test_damaged_entries_are_ignored_and_replaced(book: Path) -> None:
+    cold = _decisions(book)
+    for entry in (book.parents[2] / "cache").glob("*.pickle"):
+        entry.write_bytes(b"not a pickle")
+    assert _decisions(book) == cold
+    shutil.rmtree(book.parents[2] / "cache")  # deleting the cache is always safe
+    assert _decisions(book) == cold
+
+
+def test_the_cache_can_be_turned_off(book: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv(cache.ENV_VAR, "off")
+    load_rulebook(book)
+    assert not (book.parents[2] / "cache").exists()
