@@ -97,7 +97,9 @@ class CompiledRulebook:
         self.model = model
         # the applicant vocabulary this version was compiled against (its profiles' fields)
         self.vocabulary = vocabulary if vocabulary is not None else default_vocabulary()
-        self.located: Any = None  # the loaded document, for positions in library-level checks
+        # the loaded document, for positions in library-level checks (or a function that
+        # parses it again, for a rulebook that came from the cache)
+        self._located: Any = None
         self.designations = designations
         self.sha256 = sha256
         self.file = file
@@ -128,6 +130,16 @@ class CompiledRulebook:
             did: ProcedureRef(citation=citation_json(d.procedure.cite), steps=d.procedure.steps,
                               competitive=d.procedure.competitive)
             for did, d in designations.items() if d.procedure is not None}
+
+    @property
+    def located(self) -> Any:
+        if callable(self._located):
+            self._located = self._located()
+        return self._located
+
+    @located.setter
+    def located(self, value: Any) -> None:
+        self._located = value
 
     @property
     def lifecycle(self) -> Any:

@@ -185,7 +185,8 @@ def _vocabulary(located: Located, model: Rulebook, file: FsPath | None,
 
 
 def _compile_lifecycle(model: Rulebook, located: Located, problems: list[Problem]) -> Any:
-    
+    from ..lifecycle.engine import compile_lifecycle
+
     try:
         return compile_lifecycle(model, problems, located=located)
     except LifecycleError:
@@ -208,7 +209,9 @@ def load_rulebook(path: str | FsPath, *, root: str | FsPath | None = None) -> Co
     sha256 = hashlib.sha256(raw).hexdigest()
     kept = cache.read(sha256)
     if kept is not None:
-        return _from_cache(kept, sha256, file, root_dir)
+        hit = _from_cache(kept, sha256, file, root_dir)
+        hit.located = lambda: load_bytes(raw, str(path), [])  # positions, when asked for
+        return hit
     located = load_bytes(raw, str(path), problems)
     if located is None:
         raise RulebookError(problems)
@@ -216,7 +219,7 @@ def load_rulebook(path: str | FsPath, *, root: str | FsPath | None = None) -> Co
     deps = [vocabulary_file_for(file)]
     if compiled.model.source.file:
         deps.append(file.parent / compiled.model.source.file)
-    cache.write(sha256, deps, model=compiled.model, vocabulary=compiled.vocabulary)
+    cache.write(sha256, deps, model=compiled.model)
     return compiled
 
 
@@ -224,7 +227,11 @@ def _from_cache(kept: dict[str, Any], sha256: str, file: FsPath,
                 root: FsPath | None) -> CompiledRulebook:
     """Compile a model that passed every check before (a cache hit)."""
     model: Rulebook = kept["model"]
-    vocabulary: Vocabulary = kept["vocabulary"]
+    # the vocabulary's profile classes are made at run time and do not pickle: it is
+    # read again (its file is one the entry depends on, so it is the same one)
+    vocabulary = load_vocabulary_file(vocabulary_file_for(file)).copy()
+    if model.vocabulary is not None:
+        vocabulary.extend(dict(model.vocabulary.kinds), str(file))
     compiler = Compiler(model, None, str(file), vocabulary=vocabulary)
     designations = {did: compile_designation(compiler, did, d)
                     for did, d in model.designations.items()}
