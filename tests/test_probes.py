@@ -101,3 +101,35 @@ def test_a_trial_measure_past_its_trial_is_applied_with_a_warning(
     code, out, err = run(capsys, "check", carrier, "-d", "cluster_zone", "--on", "2024-06-01")
     assert code == 1 and "北京市中小企业知识产权集聚发展区认定和管理办法" in err
     assert "--version 2020-trial" in err
+
+
+def test_the_note_reads_like_an_officers_note(capsys: pytest.CaptureFixture[str]) -> None:
+    """Headline and what follows, dates and their meaning, superseded measure, self-declared
+    clauses, suspension lines that say why (or that it does not apply), procedural notes."""
+    exempt = str(ROOT / "examples" / "central-enterprise-exempt.yaml")
+    for fmt in ("text", "markdown", "html"):
+        code, out, err = run(capsys, "check", exempt, "-d", "demonstration", "--format", fmt)
+        assert code == 0, err
+        for words in ("符合申报条件（自评辅助，非认定结论）", "专家综合评审", "公示7天",
+                      "申请日期 Application date: 2024-03-15", "data years 2021–2023",
+                      "评估日期 Decision date: 2024-03-15", "此日之后的事件未计入",
+                      "已被《北京市知识产权试点优势单位认定与管理办法》替代",
+                      "申请人自述，待核实", "未暂停 not suspended",
+                      "直接向市知识产权局提出申请"):
+            assert words in out, (fmt, words)
+        assert not re.search(r"suspension[^\n]*: fail", out), fmt
+    probe = str(Path(__file__).parent / "probes" / "verification-open.yaml")
+    code, out, _ = run(capsys, "check", probe, "-d", "demonstration")
+    assert "结论 Verdict: SUSPENDED — 暂停认定" in out
+    assert "暂停认定 suspended — 第七条第二款" in out
+    assert "verification_suspension open since 2024-02-01" in out
+    carrier = str(ROOT / "examples" / "incubator-relaxation-review.yaml")
+    code, out, _ = run(capsys, "check", carrier, "-d", "cluster_zone", "--on", "2020-09-01")
+    assert "试行办法" in out and "需人工审查" in out
+    code, out, _ = run(capsys, "check", carrier, "-d", "cluster_zone", "--on", "2020-05-10",
+                       "--application-date", "2020-05-10")
+    assert "结论 Verdict" in out
+    pilot = str(ROOT / "examples" / "pilot-enterprise.yaml")
+    code, out, _ = run(capsys, "check", pilot, "-d", "pilot", "--application-date",
+                       "2024-05-10", "--on", "2024-05-10")
+    assert "⚠ 提示 第十条" in out and "第一季度" in out

@@ -282,6 +282,9 @@ class Library:
                 banner += f"现行办法为{successor}"
                 if current is None and rb.successor_detail:
                     banner += f"（{rb.successor_detail}）"
+            if rb.trial_end is not None and when > rb.trial_end:
+                banner += (f"；该办法为试行办法，试行期至 {rb.trial_end.isoformat()} 届满"
+                           "（日期未确认）")
             banner += (f" / evaluated as if version {rb.version} applied on "
                        f"{when.isoformat()}, outside its window {rb.window()}: a reference, "
                        "not the basis of a designation")
