@@ -168,3 +168,29 @@ def test_direct_threshold_true_is_refused(capsys: pytest.CaptureFixture[str],
     f = rulebook(tmp_path, m.group(0), "at_least: true\n")
     code, _, err, _ = cli(capsys, "validate", str(f))
     assert code == 1 and "true/false" in err, err
+
+
+# ---- errors found when evaluating still name where in the input -----------------------
+
+
+def test_evaluation_errors_are_located_in_the_profile_file(
+        capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    code, err = check(capsys, tmp_path, PILOT.replace(
+        "events: []", "events: [{id: e1, type: designatd, designation: pilot, "
+        "date: 2020-01-01}]"))
+    assert code == 1 and LOCATED.match(err) and "[at events[0].type]" in err, err
+    code, err = check(capsys, tmp_path, PILOT.replace("application_date: 2024-03-15",
+                                                      "application_date: 2001-03-15"))
+    assert code == 1 and "application_date at " in err and "p.yaml:" in err, err
+
+
+def test_evaluation_errors_of_a_mapping_name_the_path() -> None:
+    from ipdesignate import Library, ProfileError
+
+    lib = Library.default()
+    data = {"kind": "unit", "name": "x", "entity_type": "enterprise",
+            "application_date": "2024-03-15",
+            "events": [{"id": "e1", "type": "designatd", "date": "2020-01-01"}]}
+    with pytest.raises(ProfileError) as info:
+        lib.check(lib.parse_profile(data), "pilot")
+    assert info.value.problems[0].path == ("events", 0, "type")

@@ -14,6 +14,7 @@ same validation runs for all. docs/profiles.md documents this.
 from __future__ import annotations
 
 import math
+import weakref
 from decimal import Decimal
 from pathlib import Path as FsPath
 from typing import Any
@@ -48,7 +49,25 @@ def profile_from_located(located: Located, problems: list[Problem] | None = None
     profile = validate(model, located, problems, at)
     if profile is None or problems:
         raise ProfileError(problems)
+    _SOURCES[id(profile)] = (located, at)
+    weakref.finalize(profile, _SOURCES.pop, id(profile), None)
     return profile
+
+
+# Where each loaded profile came from, by identity (a profile is frozen, and equal profiles
+# from two files are still two inputs): a problem found later, when it is evaluated, is
+# reported at the file, line and column of the value, not just at a path.
+_SOURCES: dict[int, tuple[Located, Path]] = {}
+
+
+def profile_problem(profile: Any, path: Path, message: str, expected: str | None = None,
+                    found: str | None = None) -> Problem:
+    """A problem about ``profile`` at ``path``, located in its file when it came from one."""
+    source = _SOURCES.get(id(profile))
+    if source is None:
+        return Problem("<profile>", None, None, message, path, expected, found)
+    located, at = source
+    return located.problem((*at, *path), message, expected=expected, found=found)
 
 
 def load_profile(path: str | FsPath, vocabulary: Vocabulary | None = None) -> Profile:

@@ -11,9 +11,10 @@ import json
 import threading
 from typing import Any
 
-from .._core.errors import Problem, ProfileError, UnknownNameError, did_you_mean
+from .._core.errors import ProfileError, UnknownNameError, did_you_mean
 from .._core.periods import parse_period, period_end
 from .._version import __version__
+from ..applicant.load import profile_problem
 from ..applicant.vocabulary import Vocabulary, default_vocabulary
 from ..decision.model import (
     Basis,
@@ -164,11 +165,12 @@ class CompiledRulebook:
                        f"{m.document_number.value or '(unknown)'} is not confirmed")
         return out
 
-    def _check_event_types(self, events: list[Any]) -> None:
+    def _check_event_types(self, profile: Any, events: list[Any]) -> None:
         """An event type the rulebook does not declare is a mistake, not something to skip."""
-        bad = [Problem("<profile>", None, None,
-                       f"unknown event type {e.type!r}{did_you_mean(e.type, self._event_types)}",
-                       ("events", i, "type"), "a type declared by the rulebook", repr(e.type))
+        bad = [profile_problem(profile, ("events", i, "type"),
+                               f"unknown event type {e.type!r}"
+                               f"{did_you_mean(e.type, self._event_types)}",
+                               "a type declared by the rulebook", repr(e.type))
                for i, e in enumerate(events) if e.type not in self._event_types]
         if bad:
             raise ProfileError(bad)
@@ -236,25 +238,25 @@ class CompiledRulebook:
         """
         d = self.designation(designation)
         if profile.kind != d.profile:
-            raise ProfileError([Problem("<profile>", None, None,
-                                        f"{designation} is for a {d.profile} profile",
-                                        ("kind",), d.profile, profile.kind)])
+            raise ProfileError([profile_problem(profile, ("kind",),
+                                                f"{designation} is for a {d.profile} profile",
+                                                d.profile, profile.kind)])
         applied = application_date or profile.application_date or on
         if on is None:
             on = applied
         if on is None or applied is None:
-            raise ProfileError([Problem(
-                "<profile>", None, None, "no as-of date: give --on DATE or set "
-                "application_date in the profile", ("application_date",))])
+            raise ProfileError([profile_problem(
+                profile, ("application_date",), "no as-of date: give --on DATE or set "
+                "application_date in the profile")])
         entity = profile.entity_type
         if entity not in d.applies_to:
-            raise ProfileError([Problem(
-                "<profile>", None, None, f"{designation} is open to "
-                f"{', '.join(sorted(d.applies_to))}, not to a {entity}", ("entity_type",),
+            raise ProfileError([profile_problem(
+                profile, ("entity_type",), f"{designation} is open to "
+                f"{', '.join(sorted(d.applies_to))}, not to a {entity}",
                 " or ".join(sorted(d.applies_to)), entity)])
         events = getattr(profile, "events", None)
         if events:
-            self._check_event_types(events)
+            self._check_event_types(profile, events)
         ctx = Ctx(profile, on, self.timelines, applied)
         results: list[CriterionResult] = []
         statuses: list[str] = []

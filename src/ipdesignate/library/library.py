@@ -26,7 +26,7 @@ from .._core.errors import (
     did_you_mean,
 )
 from .._core.yaml import load_bytes, read_bounded
-from ..applicant.load import load_profile, parse_profile
+from ..applicant.load import load_profile, parse_profile, profile_problem
 from ..applicant.profile import Profile
 from ..applicant.vocabulary import FILE_NAME as VOCABULARY_FILE
 from ..applicant.vocabulary import Vocabulary, default_vocabulary
@@ -123,9 +123,22 @@ def default_directory() -> FsPath:
                            f"--rulebooks DIR or set {ENV_VAR}")
 
 
-def _no_as_of_date() -> ProfileError:
-    return ProfileError([Problem("<profile>", None, None, "no as-of date: give on=… or set "
-                                 "application_date", ("application_date",))])
+def _no_as_of_date(profile: Any) -> ProfileError:
+    return ProfileError([profile_problem(profile, ("application_date",), "no as-of date: "
+                                         "give on=… or set application_date")])
+
+
+def _date_source(profile: Any, on: _dt.date | None, application_date: _dt.date | None
+                 ) -> str:
+    """Where the as-of date came from, for a version error: the argument, or the profile's
+    application_date with its file:line:column when it was loaded from a file."""
+    if on is not None:
+        return "the as-of date given (--on / on=)"
+    if application_date is not None:
+        return "the application_date given"
+    where = profile_problem(profile, ("application_date",), "")
+    at = f" at {where.file}:{where.line}:{where.column}" if where.line is not None else ""
+    return f"the profile's application_date{at}"
 
 
 class Library:
@@ -263,10 +276,15 @@ class Library:
         """
         when = on or application_date or profile.application_date
         if when is None:
-            raise _no_as_of_date()
+            raise _no_as_of_date(profile)
         short = designation.partition(":")[2] or designation
         if version is None:
-            rb = self.version_for(designation, when)
+            try:
+                rb = self.version_for(designation, when)
+            except VersionError as exc:
+                source = _date_source(profile, on, application_date)
+                raise VersionError(f"{exc.args[0].splitlines()[0]} ({source})",
+                                   exc.windows) from None
             return rb.evaluate(profile, short, when, application_date=application_date)
         rb = self.version_named(designation, version)
         basis = None
@@ -322,7 +340,7 @@ class Library:
         versions in force on ``on`` (default: the application date), in library order."""
         when = on or profile.application_date
         if when is None:
-            raise _no_as_of_date()
+            raise _no_as_of_date(profile)
         pairs = []
         for measure, versions in self.measures.items():
             for rb in versions:
