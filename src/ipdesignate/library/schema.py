@@ -24,6 +24,23 @@ def profile_schema(vocabulary: Vocabulary | None = None) -> dict[str, Any]:
 SCHEMAS = ("decision", "profile", "rulebook", "events")
 
 
+SCHEMA_FILE = "rulebook.schema.json"  # shipped beside the rulebooks (ipdesignate/law/)
+
+
+def rulebook_schema() -> dict[str, Any]:
+    """The editor schema of a rulebook file (JSON Schema 2020-12): it accepts what the
+    loader accepts, shorthand forms included; meaning (fields, readings, quotes) is left to
+    ``ipdesignate validate``."""
+    body = Rulebook.model_json_schema()
+    return {"$schema": "https://json-schema.org/draft/2020-12/schema",
+            "$id": "https://ipdesignate.example/schemas/rulebook.schema.json",
+            "title": "ipdesignate rulebook",
+            "description": "A rulebook of ipdesignate: one version of one measure (see "
+                           "docs/rulebook.md). Structure only; run `ipdesignate validate` for "
+                           "the meaning (profile fields, readings, quotations, windows).",
+            **{k: v for k, v in body.items() if k not in ("title", "description")}}
+
+
 def schema(what: str, vocabulary: Vocabulary | None = None) -> dict[str, Any]:
     """``decision`` (as serialised), ``profile`` (as accepted), ``rulebook``, or ``events``
     (one unit's event history; the rulebook's event types say which types and details)."""
@@ -32,7 +49,7 @@ def schema(what: str, vocabulary: Vocabulary | None = None) -> dict[str, Any]:
     if what == "profile":
         return profile_schema(vocabulary)
     if what == "rulebook":
-        return Rulebook.model_json_schema()
+        return rulebook_schema()
     if what == "events":
         return TypeAdapter(list[Event]).json_schema()
     raise ValueError(what)

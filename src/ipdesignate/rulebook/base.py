@@ -33,6 +33,22 @@ class Citation(Strict):
     text: str = Field(min_length=1)
 
 
+def shorthand(*forms: dict[str, Any]) -> Any:
+    """A ``json_schema_extra`` that also admits the shorthand ``forms`` a model's "before"
+    validator expands, so the editor schema accepts what the loader accepts."""
+
+    def extra(schema: dict[str, Any], _model: Any = None) -> None:
+        full = dict(schema)
+        schema.clear()
+        schema["anyOf"] = [full, *forms]
+        if "description" in full:
+            schema["description"] = full["description"]
+        if "title" in full:
+            schema["title"] = full["title"]
+
+    return extra
+
+
 def head_of(heads: tuple[str, ...], *, fallback: str | None = None) -> Any:
     """A pydantic discriminator: the one keyword of ``heads`` a mapping (or model) has.
 

@@ -15,10 +15,10 @@ from __future__ import annotations
 import datetime as _dt
 from typing import Annotated, Any, Literal
 
-from pydantic import AfterValidator, Discriminator, Field, Tag, model_validator
+from pydantic import AfterValidator, ConfigDict, Discriminator, Field, Tag, model_validator
 
 from .._core.periods import period_problem
-from .base import Citation, Strict, Text, head_of
+from .base import Citation, Strict, Text, head_of, shorthand
 
 NAME_PATTERN = r"^[a-z][a-z0-9_]*$"
 Name = Annotated[str, Field(pattern=NAME_PATTERN)]
@@ -44,6 +44,11 @@ FIELD_TYPES = ("text", "date", "number", "choice", "designation")
 
 class FieldSpec(Strict):
     """One field of an event's ``details``. Shorthand: ``result: [pass, fail]`` or ``ref: text``."""
+
+    model_config = ConfigDict(json_schema_extra=shorthand(
+        {"type": "string", "enum": list(FIELD_TYPES), "description": "shorthand: the type"},
+        {"type": "array", "items": {"type": ["string", "integer", "boolean"]}, "minItems": 1,
+         "description": "shorthand: the choices"}))
 
     type: Literal["text", "date", "number", "choice", "designation"] = "text"
     choice: tuple[str, ...] | None = None
@@ -150,6 +155,9 @@ class Due(Strict):
     effect instead of from the triggering event. ``none`` records that the law sets no
     period (及时): the obligation has no due date and never becomes overdue.
     """
+
+    model_config = ConfigDict(json_schema_extra=shorthand(
+        {"type": "string", "description": "shorthand for {within: PERIOD}, e.g. '30 days'"}))
 
     within: PeriodText | None = None
     from_: Literal["event", "effective"] = Field(default="event", alias="from")
