@@ -182,3 +182,18 @@ def test_every_reading_has_a_reason_and_alternatives_or_says_why_not(file: str) 
     book = load_rulebook(ROOT / "rulebooks" / file)
     for name, interp in book.model.interpretations.items():
         assert interp.reason and interp.use in interp.options, name
+
+
+def test_event_dating_by_the_act(tmp_path: Path) -> None:
+    """A penalty decided 2023-06-01 for an act of 2020-01-10: inside 近三年内 dated by the
+    finding, outside dated by the act; an event without act_date is then unknown."""
+    events = [_ev("p1", "ip_administrative_penalty", "2023-06-01", act_date=dt.date(2020, 1, 10))]
+    default = _book(tmp_path / "a", PILOT)
+    assert _status(default, _profile(default, "pilot_enterprise", events), "pilot",
+                   "no_violations_3y") == "fail"
+    act = _book(tmp_path / "b", PILOT, event_dating="act_date")
+    assert _status(act, _profile(act, "pilot_enterprise", events), "pilot",
+                   "no_violations_3y") == "pass"
+    bare = [_ev("p1", "ip_administrative_penalty", "2023-06-01")]
+    assert _status(act, _profile(act, "pilot_enterprise", bare), "pilot",
+                   "no_violations_3y") == "unknown"

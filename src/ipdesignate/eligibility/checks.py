@@ -278,8 +278,15 @@ def _children(c: Compiler, checks: tuple[Any, ...], path: Path) -> list[CheckFn]
 
 def all_of(c: Compiler, chk: AllOf, path: Path) -> CheckFn:
     fns = _children(c, chk.all_of, (*path, "all_of"))
+    # An entity_type (or a claim) written first is a guard: for another kind of applicant,
+    # or one that made no such claim, the branch is not in play, so its other children are
+    # not run (their gaps and notes would be asked of an applicant they do not concern).
+    guard = (fns[0] if isinstance(chk.all_of[0], EntityTypeCheck | ClaimedCheck)
+             and len(fns) > 1 else None)
 
     def fn(ctx: Ctx, tr: Trace) -> str:
+        if guard is not None and guard(ctx, Trace()) == FAIL:
+            return FAIL
         before = len(tr.needs)
         status = _all([f(ctx, tr) for f in fns])  # every child runs: the trace shows all gaps
         if status != FAIL:

@@ -412,6 +412,7 @@ def count(c: Compiler, m: CountMeasure, path: Path) -> CompiledMeasure | None:
                           expected="one of " + (", ".join(etype.fields) or "(no details)"),
                           found=repr(key))
     where_ = {k: frozenset((v,) if isinstance(v, str) else v) for k, v in m.where.items()}
+    detail = _dated(c, m, types_, path)
     kinds = frozenset(types_)
     span = f"within {period}" if period is not None else "up to the as-of date"
     effective = c.rulebook.effective.from_.date
@@ -427,6 +428,15 @@ def count(c: Compiler, m: CountMeasure, path: Path) -> CompiledMeasure | None:
         if events is None:
             tr.missing.append("events")
             return None, None
+        if detail is not None:
+            events = [e for e in events if e.type in kinds]
+            lacking = [e for e in events if _detail_date(e, detail) is None]
+            if lacking:
+                tr.missing.extend(f"events[{e.id}].details.{detail}" for e in lacking)
+                return None, None
+            # the window counts from the date the reading names (e.g. of the act found)
+            events = [e.model_copy(update={"date": _detail_date(e, detail)}) for e in events]
+            events = [e for e in events if e.date <= ctx.on]
         hits = [e for e in events if e.type in kinds
                 and (period is None or within_lookback(e.date, ctx.on, period))
                 and (before is None or e.date < before) and (since is None or e.date >= since)]
@@ -466,6 +476,35 @@ def count(c: Compiler, m: CountMeasure, path: Path) -> CompiledMeasure | None:
     label = f"events ({', '.join(types_)}{filt}) {span}{dated}" + (
         " before the as-of date" if period is not None else "")
     return CompiledMeasure(fn, Unit.COUNT, label, advise=advise)
+
+
+def _dated(c: Compiler, m: CountMeasure, types_: Any, path: Path) -> str | None:
+    """The date detail a count dates its events by, or None for the event's own date."""
+    if m.dated is None:
+        return None
+    value, at = c.resolve(m.dated, (*path, "dated"))
+    if value is None or value == "event_date":
+        return None
+    for kind in types_:
+        etype = c.rulebook.event_types.get(kind)
+        spec = etype.fields.get(str(value)) if etype is not None else None
+        if etype is not None and (spec is None or spec.type != "date"):
+            c.problem(at, f"event type {kind!r} has no date detail {value!r}",
+                      expected="event_date, or a date detail of every counted type",
+                      found=repr(value))
+    return str(value)
+
+
+def _detail_date(e: Any, name: str) -> _dt.date | None:
+    value = e.details.get(name)
+    if isinstance(value, _dt.date):
+        return value
+    if isinstance(value, str):
+        try:
+            return _dt.date.fromisoformat(value)
+        except ValueError:
+            return None
+    return None
 
 
 def duration(c: Compiler, m: DurationMeasure, path: Path) -> CompiledMeasure | None:

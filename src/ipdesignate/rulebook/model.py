@@ -176,6 +176,7 @@ class CountMeasure(Strict):
     count: tuple[str, ...] | Reading
     within: str | Reading | None = None
     where: dict[str, str | tuple[str, ...]] = {}
+    dated: str | Reading | None = None  # "event_date" (default) or a date detail of the events
     before: DateRef | None = None
     from_: DateRef | None = Field(None, alias="from")
 
