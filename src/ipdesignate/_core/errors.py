@@ -21,6 +21,7 @@ from __future__ import annotations
 import difflib
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 PathItem = str | int
 Path = tuple[PathItem, ...]
@@ -86,6 +87,9 @@ class InputError(IpdesignateError):
         self.problems: tuple[Problem, ...] = tuple(sorted(problems, key=Problem.sort_key))
         super().__init__("\n".join(str(p) for p in self.problems))
 
+    def __reduce__(self) -> tuple[Any, ...]:  # crosses process boundaries (--jobs) intact
+        return (type(self), (self.problems,))
+
 
 class RulebookError(InputError):
     """A rulebook file is not valid."""
@@ -133,4 +137,8 @@ class LifecycleError(IpdesignateError):
 
     def __init__(self, message: str, rule_id: str | None = None) -> None:
         self.rule_id = rule_id
+        self.message = message
         super().__init__(f"lifecycle rule {rule_id!r}: {message}" if rule_id else message)
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (type(self), (self.message, self.rule_id))

@@ -36,6 +36,7 @@ class Limits:
     min_year: int = 1800
     max_year: int = 2999
     max_period_years: int = 100  # "N years"; months and days are bounded to the same span
+    max_derivations_per_event: int = 50  # lifecycle facts one run may derive, per event
 
     def describe_number(self) -> str:
         return (f"a number with at most {self.max_integer_digits} digits before the "

@@ -38,12 +38,15 @@ import contextlib
 import datetime as _dt
 import heapq
 import itertools
+import pickle
 import threading
+import weakref
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-from .._core.errors import EventsError, LifecycleError, Path, Problem
+from .._core.errors import EventsError, IpdesignateError, LifecycleError, Path, Problem
+from .._core.limits import LIMITS
 from .._core.periods import parse_period, period_end
 from .._core.yaml import Located
 from ..applicant.events import Event, check_history
@@ -265,6 +268,33 @@ class _Checker:
         for i, rule in enumerate(rules):
             self.check_rule(("lifecycle", "rules", i), rule, kinds)
             self.check_gate(("lifecycle", "rules", i, "if_reading"), rule)
+        self.check_cycles(rules)
+
+    def check_cycles(self, rules: Sequence[LifecycleRule]) -> None:
+        """A rule whose output can trigger itself again, through any chain of rules, would
+        derive without end (memory grows until the process dies): refuse it here."""
+        index = {r.id: i for i, r in enumerate(rules)}
+        edges: dict[str, list[str]] = {r.id: [] for r in rules}
+        for a in rules:
+            derived = {derived_name(item) for item in a.then}
+            derived |= {item.after for item in a.then
+                        if isinstance(item, StatusOut) and item.after is not None}
+            deadlines = {derived_name(item) for item in a.then
+                         if isinstance(item, ObligationOut | PeriodOut)}
+            for b in rules:
+                on = b.on
+                if (isinstance(on, OnFact) and on.fact in derived
+                        and on.by in (None, a.id)) or (
+                        isinstance(on, OnDeadline) and on.deadline_passed in deadlines):
+                    edges[a.id].append(b.id)
+        for cycle in _cycles(edges):
+            first = min(cycle, key=lambda r: index[r])
+            start = cycle.index(first)
+            chain = [*cycle[start:], *cycle[:start], first]
+            self.problem(("lifecycle", "rules", index[first], "on"),
+                         "these rules trigger each other without end: " + " → ".join(chain),
+                         expected="rules whose outputs never lead back to themselves",
+                         found=" → ".join(chain))
 
     def check_gate(self, at: Path, rule: LifecycleRule) -> None:
         for name, want in rule.if_reading.items():
@@ -343,6 +373,66 @@ class _Checker:
                             self.problem((*at, "where", key), f"{v!r} is not a value of "
                                          f"detail {key!r}", expected="one of "
                                          + ", ".join(spec.choice), found=str(v))
+
+
+def _cycles(edges: Mapping[str, list[str]]) -> list[list[str]]:
+    """One cycle (as a list of nodes) per strongly connected part that has one."""
+    order: dict[str, int] = {}
+    low: dict[str, int] = {}
+    stack: list[str] = []
+    on_stack: set[str] = set()
+    found: list[list[str]] = []
+
+    def visit(root: str) -> None:  # Tarjan, iteratively: a long chain of rules is no risk
+        work = [(root, iter(edges[root]))]
+        order[root] = low[root] = len(order)
+        stack.append(root)
+        on_stack.add(root)
+        while work:
+            node, children = work[-1]
+            child = next(children, None)
+            if child is not None:
+                if child not in order:
+                    order[child] = low[child] = len(order)
+                    stack.append(child)
+                    on_stack.add(child)
+                    work.append((child, iter(edges[child])))
+                elif child in on_stack:
+                    low[node] = min(low[node], order[child])
+                continue
+            work.pop()
+            if work:
+                low[work[-1][0]] = min(low[work[-1][0]], low[node])
+            if low[node] == order[node]:
+                part = []
+                while True:
+                    top = stack.pop()
+                    on_stack.discard(top)
+                    part.append(top)
+                    if top == node:
+                        break
+                if len(part) > 1 or node in edges[node]:
+                    found.append(_one_cycle(part, edges))
+
+    for node in edges:
+        if node not in order:
+            visit(node)
+    return found
+
+
+def _one_cycle(part: list[str], edges: Mapping[str, list[str]]) -> list[str]:
+    """A closed path inside one strongly connected part, starting from its first node."""
+    members = set(part)
+    start = part[-1]
+    path, seen = [start], {start}
+    node = start
+    while True:
+        nxt = next(n for n in edges[node] if n in members)
+        if nxt == start or nxt in seen:
+            return path[path.index(nxt):] if nxt in seen and nxt != start else path
+        path.append(nxt)
+        seen.add(nxt)
+        node = nxt
 
 
 # ---- patterns in durable_rules' JSON form --------------------------------------------------
@@ -449,6 +539,11 @@ class _Run:
         self.error: tuple[str, BaseException] | None = None
         self.ticks = 0
         self.started = False  # the engine holds a session for this run
+        # statuses not yet replaced, per designation: a new status looks only at these
+        self.open_status: dict[str | None, list[_Fact]] = {}
+        self.by_name: dict[str, list[_Fact]] = {}
+        self.derived: dict[str, int] = {}  # facts derived per rule, for the bound
+        self.bound = LIMITS.max_derivations_per_event * (len(events) + 1)
 
     # -- engine calls (made inside actions, so the lock is already held) --
 
@@ -468,9 +563,10 @@ class _Run:
     def fire(self, action: _Action, c: Any) -> None:
         m: dict[str, Any] = c.m._d
         t: dict[str, Any] | None = c.t._d if action.deadline else None
-        reqs: list[dict[str, Any]] = [getattr(c, f"r{i}")._d for i in range(action.n_requires)]
-        key = (action.name, m["id"], m.get("fact", ""), t["id"] if t else "",
-               *(r["id"] for r in reqs))
+        # ``requires`` asks that such a fact exists: one derivation per trigger, however
+        # many facts satisfy it (joining with each would multiply findings, e.g. one per
+        # earlier rectification); the basis recorded is the latest fact that satisfies it.
+        key = (action.name, m["id"], m.get("fact", ""), t["id"] if t else "")
         ref: str = m["ref"]
         if key in self.fired:
             return  # the same match again (a fact re-asserted after it changed)
@@ -480,6 +576,8 @@ class _Run:
             self.close(c, action, fact_id=m["fact"], event_id=ref, day=day)
             return
         designation: str | None = m["designation"] or None
+        reqs = [self.basis(req, day, designation, getattr(c, f"r{i}")._d)
+                for i, req in enumerate(action.rule.requires[:action.n_requires])]
         event_ids: set[str] = set()
         fact_ids: list[str] = []
         if m["kind"] == "event":
@@ -487,7 +585,7 @@ class _Run:
             self.used.add(ref)
         else:
             fact_ids.append(ref)
-        fact_ids += [r["ref"] for r in reqs]
+        fact_ids += reqs
         for fid in fact_ids:
             event_ids.update(self.facts[fid].event_ids)
         evs = _sorted_ids(event_ids, self.order)
@@ -500,13 +598,35 @@ class _Run:
         for item in action.rule.then:
             self.derive(c, action.rule, item, day, designation, evs, tuple(fact_ids))
 
+    def basis(self, req: Requirement, day: _dt.date, designation: str | None,
+              matched: dict[str, Any]) -> str:
+        """The latest fact satisfying ``req`` on ``day`` (the engine's match proves one does)."""
+        for f in reversed(self.by_name.get(req.fact, ())):
+            if f.start > day or (req.same_designation and f.designation != designation):
+                continue
+            if req.current and not (f.closed is None and f.superseded_by is None
+                                    and (f.end is None or f.end >= day)):
+                continue
+            return f.id
+        return str(matched["ref"])  # pragma: no cover - our records mirror the engine's
+
     def new_fact(self, rule: LifecycleRule, kind: FactKind, name: str,
                  designation: str | None, start: _dt.date, event_ids: tuple[str, ...],
                  fact_ids: tuple[str, ...]) -> _Fact:
+        self.derived[rule.id] = self.derived.get(rule.id, 0) + 1
+        if len(self.facts) >= self.bound:
+            top = sorted(self.derived.items(), key=lambda kv: -kv[1])[:5]
+            raise DerivationLimit(
+                f"the rules derived more than {self.bound} facts from {len(self.order)} "
+                f"events (at most {LIMITS.max_derivations_per_event} per event, "
+                "IPDESIGNATE_LIMIT_MAX_DERIVATIONS_PER_EVENT): rules "
+                + ", ".join(f"{r} ({n})" for r, n in top)
+                + " keep deriving; check for rules that trigger each other", rule.id)
         fid = f"f{len(self.facts) + 1}"
         fact = _Fact(fid, kind, name, designation, start, rule, event_ids, fact_ids)
         fact.reading = self.compiled.source.reading_of(rule)
         self.facts[fid] = fact
+        self.by_name.setdefault(name, []).append(fact)
         return fact
 
     def derive(self, c: Any, rule: LifecycleRule, item: Derive, day: _dt.date,
@@ -544,15 +664,16 @@ class _Run:
             fact.end = period_end(self.anchor(item, day, designation, fact_ids), period)
             if item.after is not None:
                 fact.after = item
-        # A new status replaces the one before it from its first day on.
-        for old in list(self.facts.values()):
-            if (old is fact or old.kind != "status" or old.designation != designation
-                    or old.superseded_by is not None
-                    or (old.end is not None and old.end < day)):
+        # A new status replaces the one before it from its first day on. Only statuses not
+        # replaced yet are looked at (days never go back in a run, so one that ended
+        # before today stays ended): a long history costs linear time, not quadratic.
+        for old in self.open_status.get(designation, ()):
+            if old.end is not None and old.end < day:
                 continue
             old.end = day - _dt.timedelta(days=1)
             old.superseded_by = fact.id
             self.update(c, old)
+        self.open_status[designation] = [fact]
         self.publish(c, fact)
 
     def anchor(self, item: StatusOut, day: _dt.date, designation: str | None,
@@ -593,26 +714,32 @@ class _Run:
         }
 
     def publish(self, c: Any, fact: _Fact) -> None:
+        # Only what some rule can match goes into working memory (the engine would refuse
+        # the rest as unhandled anyway): fewer round trips, the same result.
+        wants = self.compiled.wants
         fact.engine = self._engine_dict(fact)
-        fact.in_engine = self._assert(c, fact.engine)
-        # durable_rules identifies a fact by its "id" when it has one (not by content):
-        # the announcement needs its own id or it is refused as already observed.
-        announce = {**fact.engine, "kind": "derived", "id": "new:" + fact.id}
-        if self._assert(c, announce):
-            self.transient.append(announce)
+        if fact.name in wants.held:
+            fact.in_engine = self._assert(c, fact.engine)
+        if fact.name in wants.announced:
+            # durable_rules identifies a fact by its "id" when it has one (not by
+            # content): the announcement needs its own id or it is refused as observed.
+            announce = {**fact.engine, "kind": "derived", "id": "new:" + fact.id}
+            if self._assert(c, announce):
+                self.transient.append(announce)
         tick_day: _dt.date | None = None
         if fact.kind in _DEADLINE_KINDS and fact.due is not None:
             tick_day = fact.due + _dt.timedelta(days=1)
         elif fact.after is not None and fact.end is not None:
             tick_day = fact.end + _dt.timedelta(days=1)
-        if tick_day is not None:
+        if tick_day is not None and fact.name in wants.ticked:
             self.schedule_tick(fact, tick_day)
 
     def update(self, c: Any, fact: _Fact) -> None:
         if fact.in_engine:
             self._retract(c, fact.engine)
         fact.engine = self._engine_dict(fact)
-        fact.in_engine = self._assert(c, fact.engine)
+        if fact.name in self.compiled.wants.held:
+            fact.in_engine = self._assert(c, fact.engine)
 
     def schedule_tick(self, fact: _Fact, day: _dt.date) -> None:
         self.ticks += 1
@@ -634,6 +761,62 @@ class _Run:
 # ---- the compiled lifecycle ------------------------------------------------------------------
 
 
+class DerivationLimit(LifecycleError):
+    """A run derived more facts than ``LIMITS.max_derivations_per_event`` allows."""
+
+
+_LIVE_RULESETS: set[str] = set()  # rulesets the C core holds now (for tests and docs)
+
+
+def live_rulesets() -> int:
+    """How many compiled lifecycles' rulesets the rules engine holds right now."""
+    return len(_LIVE_RULESETS)
+
+
+def _release(host: Any, name: str) -> None:
+    """Free a ruleset in durable_rules' C core (it never frees one by itself)."""
+    with _ENGINE_LOCK:
+        ruleset = host._ruleset_directory.pop(name, None)
+        if ruleset is not None:
+            with contextlib.suppress(ValueError):
+                host._ruleset_list.remove(ruleset)
+            with contextlib.suppress(Exception):
+                _durable.durable_rules_engine.delete_ruleset(ruleset._handle)
+        _LIVE_RULESETS.discard(name)
+
+
+@dataclass(frozen=True)
+class _Wants:
+    """Which derived facts some rule can match, by name: only these enter the engine."""
+
+    held: frozenset[str]  # joined by requires/unless, deadlines, closers, "after" ticks
+    announced: frozenset[str]  # triggers of "on: {fact: …}" rules
+    ticked: frozenset[str]  # whose deadline or end some rule waits for
+
+    @staticmethod
+    def of(source: LifecycleSource) -> _Wants:
+        held: set[str] = set()
+        announced: set[str] = set()
+        ticked: set[str] = set()
+        lc = source.lifecycle
+        for rule in lc.rules if lc is not None else ():
+            if not source.active(rule):
+                continue
+            held.update(req.fact for req in (*rule.requires, *rule.unless))
+            if isinstance(rule.on, OnFact):
+                announced.add(rule.on.fact)
+            elif isinstance(rule.on, OnDeadline):
+                ticked.add(rule.on.deadline_passed)
+            for item in rule.then:
+                if isinstance(item, ObligationOut) or (
+                        isinstance(item, PeriodOut) and item.closed_by is not None):
+                    held.add(derived_name(item))
+                if isinstance(item, StatusOut) and item.after is not None:
+                    ticked.add(item.status)
+        held |= ticked
+        return _Wants(frozenset(held), frozenset(announced), frozenset(ticked))
+
+
 class CompiledLifecycle:
     """A lifecycle section compiled to one durable_rules ruleset; thread-safe to share."""
 
@@ -646,6 +829,7 @@ class CompiledLifecycle:
         self._name = f"ipdesignate_lifecycle_{next(_RULESET_NUMBERS)}"
         self._host_now: Any = None
         self.reads = frozenset(self._read_types())
+        self.wants = _Wants.of(source)
 
     @property
     def _host(self) -> Any:
@@ -656,6 +840,10 @@ class CompiledLifecycle:
                     host = _durable.quiet_host()
                     host.set_rulesets({self._name: self._definition_now})
                     self._host_now = host
+                    _LIVE_RULESETS.add(self._name)
+                    # the C core keeps a ruleset until told: free it with this object
+                    # (1,000 rulebook versions or reloads would otherwise hold ~1 GB)
+                    weakref.finalize(self, _release, host, self._name)
         return self._host_now
 
     def _read_types(self) -> set[str]:
@@ -741,9 +929,14 @@ class CompiledLifecycle:
 
     def _callback(self, action: _Action) -> Callable[[Any], None]:
         # Exactly one parameter: durable_rules treats a two-parameter action as
-        # asynchronous and would return before it ran.
+        # asynchronous and would return before it ran. The action holds this object only
+        # weakly: the engine's ruleset must not keep it alive (see ``_release``).
+        owner = weakref.ref(self)
+
         def run(c: Any) -> None:
-            state = self._runs[c.s.sid]
+            me = owner()
+            assert me is not None  # a run in progress holds it
+            state = me._runs[c.s.sid]
             try:
                 if action.role == "close":
                     # The closer's trigger is the event "m" and the fact "o".
@@ -812,8 +1005,9 @@ class CompiledLifecycle:
         self._call(state, "assert_fact", opener)
         self._call(state, "retract_fact", opener)
         for event in events:
-            heapq.heappush(state.agenda, (event.date.toordinal(), 1, next(state.seq),
-                                          self._event_dict(state.sid, event)))
+            if event.type in self.reads:  # the others would only come back unhandled
+                heapq.heappush(state.agenda, (event.date.toordinal(), 1, next(state.seq),
+                                              self._event_dict(state.sid, event)))
         limit = 100 * (len(events) + 10)
         steps = 0
         while state.agenda:
@@ -861,6 +1055,8 @@ class CompiledLifecycle:
         stored = result.get("exception") if isinstance(result, dict) else None
         if state.error is not None:
             rule_id, error = state.error
+            if isinstance(error, LifecycleError):
+                raise error
             raise LifecycleError(f"{type(error).__name__}: {error}", rule_id) from error
         if stored:
             raise LifecycleError(f"an action failed: {stored}")
@@ -911,22 +1107,89 @@ class _Content:
     _d: dict[str, Any]
 
 
-def run_units(compiled: CompiledLifecycle,
-              units: Iterable[tuple[str, Sequence[Event]]]) -> list[Timeline]:
-    """Run many units one by one and check that every unit got its timeline."""
-    wanted = list(units)
-    out = [compiled.run(events, unit=unit) for unit, events in wanted]
-    if [t.unit for t in out] != [u for u, _ in wanted]:  # never trust a batch unchecked
+def run_batch(compiled: CompiledLifecycle, units: Sequence[tuple[str, Sequence[Event]]],
+              *, jobs: int = 1, checked: bool = False) -> list[Timeline | IpdesignateError]:
+    """Every unit's timeline, or the error that unit raised, in input order.
+
+    ``jobs`` > 1 runs the units over that many worker processes (forked, so each has the
+    compiled rules already; durable_rules' C core takes one caller at a time, so threads
+    would not help). A unit is never lost, duplicated or reordered: results come back in
+    chunks tagged with their position, and the positions are checked.
+    """
+    if jobs <= 1 or len(units) < 2 * _CHUNK:
+        return [_run_one(compiled, unit, events, checked) for unit, events in units]
+    import multiprocessing
+
+    chunks = [(i, units[i:i + _CHUNK]) for i in range(0, len(units), _CHUNK)]
+    global _WORKER
+    with _ENGINE_LOCK:  # no engine call is half done in the process being copied
+        _WORKER = (compiled, checked)
+        try:
+            pool = multiprocessing.get_context("fork").Pool(min(jobs, len(chunks)))
+        finally:
+            _WORKER = None
+    out: list[Timeline | IpdesignateError] = []
+    with pool:
+        for start, results in pool.imap(_run_chunk, chunks):
+            if start != len(out):  # never trust a batch unchecked
+                raise LifecycleError("a chunk of units came back out of order")
+            out.extend(results)
+    if len(out) != len(units):
         raise LifecycleError("a unit's timeline is missing from the batch result")
     return out
 
 
+_CHUNK = 64
+_WORKER: tuple[CompiledLifecycle, bool] | None = None
+
+
+def _run_one(compiled: CompiledLifecycle, unit: str, events: Sequence[Event],
+             checked: bool) -> Timeline | IpdesignateError:
+    try:
+        return compiled.run(events, unit=unit, checked=checked)
+    except IpdesignateError as exc:
+        return exc
+
+
+def _run_chunk(chunk: tuple[int, Sequence[tuple[str, Sequence[Event]]]]
+               ) -> tuple[int, list[Timeline | IpdesignateError]]:
+    start, units = chunk
+    assert _WORKER is not None  # set in the parent before the fork
+    compiled, checked = _WORKER
+    results = [_run_one(compiled, unit, events, checked) for unit, events in units]
+    for i, r in enumerate(results):  # an error that cannot cross processes is said in words
+        if isinstance(r, IpdesignateError):
+            try:
+                pickle.loads(pickle.dumps(r))
+            except Exception:
+                results[i] = LifecycleError(str(r), getattr(r, "rule_id", None))
+    return start, results
+
+
+def run_units(compiled: CompiledLifecycle,
+              units: Iterable[tuple[str, Sequence[Event]]], *, jobs: int = 1) -> list[Timeline]:
+    """Run many units (over ``jobs`` processes) and check that every unit got its timeline;
+    the first unit's error is raised."""
+    wanted = list(units)
+    out = run_batch(compiled, wanted, jobs=jobs)
+    for r in out:
+        if isinstance(r, IpdesignateError):
+            raise r
+    timelines = [r for r in out if isinstance(r, Timeline)]
+    if [t.unit for t in timelines] != [u for u, _ in wanted]:  # never trust a batch
+        raise LifecycleError("a unit's timeline is missing from the batch result")
+    return timelines
+
+
 __all__ = [
     "CompiledLifecycle",
+    "DerivationLimit",
     "DerivedFact",
     "LifecycleSource",
     "compile_lifecycle",
     "compile_source",
+    "live_rulesets",
+    "run_batch",
     "run_units",
     "source_of",
 ]
