@@ -75,10 +75,13 @@ class Server:
 
 
 @contextmanager
-def serve(*args: str, env: dict[str, str] | None = None, tmp: Path) -> Iterator[Server]:
+def serve(*args: str, env: dict[str, str] | None = None, tmp: Path,
+          inherit: bool = True) -> Iterator[Server]:
+    """The server on a free port; ``env`` adds to this process's environment (or, with
+    ``inherit=False``, is the whole of it)."""
     port = free_port()
     log = tmp / f"server-{port}.log"
-    full_env = {**os.environ, **(env or {})}
+    full_env = {**(os.environ if inherit else {}), **(env or {})}
     with log.open("wb") as out:
         proc = subprocess.Popen(
             [sys.executable, "-m", "ipdesignate", "serve", "--port", str(port),

@@ -338,3 +338,13 @@ def test_serve_refuses_reload_without_a_token(tmp_path: Path) -> None:
                        timeout=60, env={"PATH": "/usr/bin:/bin"})
     assert r.returncode == 1
     assert "needs an API token" in r.stderr and "Traceback" not in r.stderr
+
+
+def test_serve_starts_with_the_bundled_law(tmp_path: Path, library: Library) -> None:
+    """As from a fresh install: no --rulebooks, no environment, another directory."""
+    import os
+
+    env = {k: v for k, v in os.environ.items() if not k.startswith("IPDESIGNATE_")}
+    with serve(tmp=tmp_path, env=env, inherit=False) as s, s.client() as c:
+        ready = s.conforms("GET", "/readyz", c.get("/readyz"))
+        assert {r["sha256"] for r in ready["rulebooks"]} == {rb.sha256 for rb in library.all()}

@@ -18,6 +18,7 @@ from .limits import bounded, digit_text_problem
 Exact = Decimal | Fraction | int
 
 _EXACT = Context(prec=60, traps=[Inexact, InvalidOperation])
+_ROUNDING = Context(prec=60)  # for display only: rounding is wanted there
 _ZERO = Decimal(0)
 
 
@@ -129,10 +130,17 @@ def exact_str(x: Exact) -> str:
     return "0" if text in ("-0", "") else text
 
 
+_QUANTUM = {p: Decimal(1).scaleb(-p) for p in range(0, 9)}
+
+
 def _round(x: Exact, places: int) -> Decimal:
     # Enough precision for the integer part plus the places: a derived value (a growth
     # ratio of two bounded inputs) may have more digits than the default 28.
     size = int(abs(int(x)).bit_length() * 0.30103) + 2
+    if type(x) is not Fraction and size + places + 4 <= _ROUNDING.prec and places in _QUANTUM:
+        # the common case, without building a context per call: a Decimal or int with
+        # few digits is quantized exactly as below (same precision bound, half-even)
+        return Decimal(x).quantize(_QUANTUM[places], context=_ROUNDING)
     with localcontext(Context(prec=size + places + 4)):
         d = (Decimal(x.numerator) / Decimal(x.denominator) if isinstance(x, Fraction)
              else Decimal(x))
