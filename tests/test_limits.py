@@ -194,3 +194,15 @@ def test_evaluation_errors_of_a_mapping_name_the_path() -> None:
     with pytest.raises(ProfileError) as info:
         lib.check(lib.parse_profile(data), "pilot")
     assert info.value.problems[0].path == ("events", 0, "type")
+
+
+def test_event_histories_in_embedded_tests_are_checked_at_load(
+        capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    text = CLUSTER.read_text(encoding="utf-8")
+    m = re.search(r"    with: \{entity_type: park\}\n", text)
+    assert m is not None
+    f = rulebook(tmp_path, m.group(0), "    with: {entity_type: park, events: [{id: d1, "
+                 "type: designatd, date: 2020-01-01, designation: cluster_zone}]}\n")
+    code, _, err, _ = cli(capsys, "validate", str(f))
+    assert code == 1 and "unknown event type 'designatd'" in err, err
+    assert LOCATED.match(err) and "events[0].type" in err
