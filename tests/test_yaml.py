@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+import pytest
+
 from ipdesignate._core.errors import Problem
 from ipdesignate._core.limits import LIMITS
 from ipdesignate._core.yaml import load_bytes, load_text
@@ -56,3 +58,22 @@ def test_json_loads_through_the_same_path() -> None:
 def test_empty_file() -> None:
     data, problems = _load("")
     assert data is None and "empty" in problems[0].message
+
+
+@pytest.mark.parametrize(("text", "where", "words"), [
+    ("a: 1\n b: 2\n", (2, 3), "check the indentation of line 2"),
+    ("a:\n  b: 1\n c: 2\n", (3, 2), "check the indentation of line 3"),
+    ("a: [1, 2\nb: 3\n", (2, 2), "the '[' opened on line 1, column 4 is not closed: add ']'"),
+    ("a: {x: 1\nb: 2\n", (2, 2), "the '{' opened on line 1, column 4 is not closed: add '}'"),
+    ('a: "abc\nb: 3\n', (3, 1), 'the quote " opened on line 1, column 4 is never closed'),
+    ("a: b: c\n", (1, 5), "a second ': ' on line 1"),
+    ("a:\n\t- 1\n", (2, 1), "line 2 has a tab: YAML indents with spaces only"),
+    ("x: 1\nfoo bar\ny: 2\n", (3, 1), "line 2 has a key without ':'"),
+])
+def test_syntax_errors_in_plain_words(text: str, where: tuple[int, int], words: str) -> None:
+    """The parser's position is kept; the message says what to fix and where it began."""
+    problems: list[Problem] = []
+    assert load_text(text, "x.yaml", problems) is None
+    (p,) = problems
+    assert (p.line, p.column) == where
+    assert p.message.startswith("YAML syntax error: " + words), p.message

@@ -135,6 +135,24 @@ def _found(value: Any) -> str:
     return text if len(text) <= 60 else text[:57] + "..."
 
 
+def _other_level(root: type[BaseModel], loc: tuple[Any, ...], allowed: list[str]
+                 ) -> str | None:
+    """Where an unknown key would be allowed one level up or down (an indentation slip):
+    ``"the mapping one level up"``, ``"'share' (one level down)"``, or None."""
+    key = loc[-1]
+    for k in range(len(loc) - 2, -1, -1):
+        up = allowed_keys(root, loc[:k])
+        if up is not None and up != allowed:
+            if key in up:
+                return "the mapping one level up"
+            break
+    for name in allowed:
+        down = allowed_keys(root, (*loc[:-1], name))
+        if down is not None and key in down:
+            return f"{name!r}, one level down"
+    return None
+
+
 def problem_of(err: ErrorDetails, root: type[BaseModel], located: Located,
                prefix: Path = ()) -> Problem:
     loc = tuple(err["loc"])
@@ -148,6 +166,13 @@ def problem_of(err: ErrorDetails, root: type[BaseModel], located: Located,
             hint = ("; inside {a flow mapping} an ASCII comma ends the value: put the text "
                     "in quotes")
         path = (*prefix, *data_path(located_data(located, prefix), loc, root))
+        if not close:
+            level = _other_level(root, loc, allowed)
+            if level is not None:
+                line, _ = located.where(path, key=True)
+                hint = (f"; {key!r} is a key of {level}: check the indentation of line "
+                        f"{line}" if line is not None else f"; {key!r} is a key of {level}: "
+                        "check its indentation")
         return located.problem(path, f"unknown key {key!r}{hint}", key=True,
                                expected=f"one of: {', '.join(allowed)}" if allowed else None)
     if kind == "missing":

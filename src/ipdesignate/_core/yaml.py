@@ -34,6 +34,7 @@ from ruamel.yaml.resolver import VersionedResolver
 
 from .errors import Path, Problem
 from .limits import LIMITS, bounded, date_problem, digit_text_problem, number_problem
+from .yaml_hints import explain
 
 _CORE = "tag:yaml.org,2002:"
 
@@ -169,7 +170,7 @@ def load_text(text: str, file: str, problems: list[Problem], *,
     except MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line, col = _at(mark, start) if mark is not None else (None, None)
-        msg = f"YAML syntax error: {exc.problem or exc.context}"
+        msg = f"YAML syntax error: {explain(exc, text, start)}"
         problems.append(Problem(file, line, col, msg))
         return None
     except YAMLError as exc:
