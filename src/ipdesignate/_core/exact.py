@@ -137,7 +137,8 @@ def _round(x: Exact, places: int) -> Decimal:
     # Enough precision for the integer part plus the places: a derived value (a growth
     # ratio of two bounded inputs) may have more digits than the default 28.
     size = int(abs(int(x)).bit_length() * 0.30103) + 2
-    if type(x) is not Fraction and size + places + 4 <= _ROUNDING.prec and places in _QUANTUM:
+    if (not isinstance(x, Fraction) and size + places + 4 <= _ROUNDING.prec
+            and places in _QUANTUM):
         # the common case, without building a context per call: a Decimal or int with
         # few digits is quantized exactly as below (same precision bound, half-even)
         return Decimal(x).quantize(_QUANTUM[places], context=_ROUNDING)
