@@ -51,7 +51,8 @@ def _kind(name: str, kind: KindSpec) -> list[str]:
     out = [f"### `kind: {name}`{label}", ""]
     types = ", ".join(f"`{e}` ({t.zh})" for e, t in kind.entity_types.items())
     out += [f"`entity_type`: {types}. Every profile also has `kind`, `name` (required) and "
-            "`application_date` (the default as-of date).", ""]
+            "`application_date` (it fixes the data years of 近三年; the default date of "
+            "the decision).", ""]
     out += _rows(kind.fields)
     for fname, spec in kind.fields.items():
         if spec.type == "yearly":
