@@ -127,6 +127,12 @@ class CompiledRulebook:
         self._event_types = frozenset(model.event_types)
         self._designation_refs = {did: DesignationRef(id=did, name=d.name)
                                   for did, d in designations.items()}
+        self._suspension_cache: dict[tuple[Any, ...], SuspensionResult] = {}
+        self._notice_results = {
+            (did, n.id): NoticeResult.model_validate(
+                {"id": n.id, "level": n.level, "citation": citation_json(n.cite),
+                 "text": n.text})
+            for did, d in designations.items() for n in d.notices}
         self._procedures = {
             did: ProcedureRef(citation=citation_json(d.procedure.cite), steps=d.procedure.steps,
                               competitive=d.procedure.competitive)
@@ -174,6 +180,23 @@ class CompiledRulebook:
                for i, e in enumerate(events) if e.type not in self._event_types]
         if bad:
             raise ProfileError(bad)
+
+    def _suspension_result(self, did: str, s: Any, status: str, tr: Trace) -> SuspensionResult:
+        """The result of a suspension, shared between evaluations that read the same facts
+        (the common case: not suspended, for the same reasons)."""
+        inputs = tuple((k, v if isinstance(v, (str, int, bool)) or v is None else str(v))
+                       for k, v in tr.inputs.items())
+        key = (did, s.id, status, inputs, tuple(tr.notes))
+        hit = self._suspension_cache.get(key)
+        if hit is None:
+            if len(self._suspension_cache) >= 256:
+                self._suspension_cache.clear()
+            # built from values the evaluator guarantees: no validation on the hot path
+            hit = self._suspension_cache[key] = SuspensionResult.model_construct(
+                id=s.id, status=status, citation=citation_json(s.cite),  # type: ignore[arg-type]
+                text=s.text,
+                inputs=dict(inputs), notes=key[4])
+        return hit
 
     @property
     def id(self) -> str:
@@ -295,19 +318,12 @@ class CompiledRulebook:
             tr = Trace()
             st = s.check(ctx, tr)
             suspended = suspended or st == PASS
-            suspensions.append(SuspensionResult(
-                id=s.id, status=st, citation=citation_json(s.cite), text=s.text,
-                inputs={k: v if isinstance(v, (str, int, bool)) or v is None else str(v)
-                        for k, v in tr.inputs.items()},
-                notes=tuple(tr.notes)))
+            suspensions.append(self._suspension_result(d.id, s, st, tr))
             if st == UNKNOWN:
                 warnings.append(f"whether {s.id} applies is unknown: "
                                 f"{', '.join(tr.missing)} not stated")
-        notices = []
-        for n in d.notices:
-            if n.check(ctx, Trace()) == PASS:
-                notices.append(NoticeResult(id=n.id, level=n.level,
-                                            citation=citation_json(n.cite), text=n.text))
+        notices = [self._notice_results[(d.id, n.id)] for n in d.notices
+                   if n.check(ctx, Trace()) == PASS]
         stated = getattr(profile, "attestations", None) or {}
         undeclared = [a for a in stated if a not in self.model.attestations]
         if undeclared:
