@@ -152,6 +152,7 @@ def loop(library: Any, n: int, pool: list[Any]) -> dict[str, float]:
 def columnar(library: Any, sizes: list[int], pool_profiles: list[Any]) -> dict[str, float]:
     try:
         import polars as pl
+
         from ipdesignate.eligibility.columnar import profiles_to_table
     except ImportError as exc:
         say(f"  columnar evaluator not available ({exc})")
@@ -258,10 +259,10 @@ def main() -> None:
     res: dict[str, float] = {}
     res.update(scalar(library, profile))
 
-    from ipdesignate.applicant.profile import UnitProfile
+    from ipdesignate import parse_profile
 
     cols = population.columns(1000, seed=7)
-    pool = [UnitProfile.model_validate(population.profile_dict(cols, i)) for i in range(1000)]
+    pool = [parse_profile(population.profile_dict(cols, i)) for i in range(1000)]
     loop_sizes = [10_000] if args.quick else [100_000] + ([1_000_000] if args.full else [])
     for n in loop_sizes:
         res.update(loop(library, n, pool))

@@ -15,7 +15,7 @@ import numpy as np
 
 YEARS = (2021, 2022, 2023)
 FACTS = ("registered_in_beijing", "independent_legal_person", "in_key_industry",
-         "has_ip_department", "central_enterprise_in_beijing", "headquarters_enterprise",
+         "has_ip_department", "headquarters_enterprise",
          "group_enterprise", "under_investigation")
 STANDARDS = ("none", "reference", "implemented", "above")
 
@@ -29,7 +29,7 @@ def columns(n: int, seed: int = 20241130) -> dict[str, Any]:
     rng = np.random.default_rng(seed)
     out: dict[str, Any] = {"entity_type": np.array(["enterprise"] * n, dtype=object)}
     for name in FACTS:
-        values = (rng.random(n) < 0.93).astype(object)
+        values = (rng.random(n) < (0.03 if name == "under_investigation" else 0.93)).astype(object)
         values[_maybe(rng, n)] = None
         out[name] = values
     staff = rng.integers(0, 4, n).astype(object)

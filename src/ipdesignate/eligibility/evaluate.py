@@ -138,6 +138,16 @@ class CompiledRulebook:
                               competitive=d.procedure.competitive)
             for did, d in designations.items() if d.procedure is not None}
 
+    def columnar(self, designation: str) -> Any:
+        """The designation compiled for tables (``eligibility.columnar``), made once."""
+        cache = self.__dict__.setdefault("_columnar", {})
+        got = cache.get(designation)
+        if got is None:
+            from .columnar import ColumnarDesignation
+
+            got = cache[designation] = ColumnarDesignation(self, designation)
+        return got
+
     @property
     def located(self) -> Any:
         if callable(self._located):

@@ -1,0 +1,171 @@
+"""The columnar evaluator agrees with the scalar path, criterion by criterion, on random
+profiles with boundary values and missing data; and runs unchanged under Dask."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+from typing import Any
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+import ipdesignate
+from ipdesignate.eligibility.columnar import profiles_to_table
+from ipdesignate.library.partitions import evaluate_frame
+
+pl = pytest.importorskip("polars")
+
+ROOT = Path(__file__).resolve().parent.parent
+ON = dt.date(2024, 3, 15)
+
+
+@pytest.fixture(scope="module")
+def library() -> Any:
+    return ipdesignate.Library.load([ROOT / "rulebooks"])
+
+
+def maybe(strategy: Any) -> Any:
+    return st.one_of(st.none(), strategy)
+
+
+@st.composite
+def applicants(draw: st.DrawFn) -> dict[str, Any]:
+    """A pilot/demonstration applicant around every boundary: 40% exactly, one application,
+    flat and rising series, facts and figures missing, events or none."""
+    yearly: dict[int, dict[str, Any]] = {}
+    for year in (2021, 2022, 2023):
+        valid = draw(st.integers(0, 30))
+        rec: dict[str, Any] = {
+            "rd_expenditure": draw(maybe(st.sampled_from([0, 1, 5_000_000, 5_000_001,
+                                                          8_000_000, 10 ** 12]))),
+            "patent_applications": draw(maybe(st.integers(0, 2))),
+            "valid_patents": draw(maybe(st.just(valid))),
+            "implemented_patents": draw(maybe(st.sampled_from(
+                sorted({0, valid * 2 // 5, (valid * 2 + 4) // 5, valid})))),
+            "ip_expenditure": draw(maybe(st.sampled_from([1, 2, 3]))),
+            "ip_revenue": draw(maybe(st.sampled_from([0, 10, 50]))),
+            "main_business_revenue": draw(maybe(st.sampled_from([0, 100, 200]))),
+        }
+        if rec["patent_applications"] is not None:
+            rec["invention_applications"] = draw(maybe(st.integers(
+                0, rec["patent_applications"])))
+        yearly[year] = {k: v for k, v in rec.items() if v is not None}
+    data: dict[str, Any] = {
+        "kind": "unit", "name": "h", "application_date": ON,
+        "entity_type": draw(st.sampled_from(["enterprise", "enterprise", "university"])),
+        "yearly": yearly,
+    }
+    for name in ("registered_in_beijing", "independent_legal_person", "in_key_industry",
+                 "has_ip_department", "has_dedicated_ip_department", "under_investigation",
+                 "headquarters_enterprise", "group_enterprise", "central_enterprise",
+                 "in_beijing"):
+        v = draw(maybe(st.booleans()))
+        if v is not None:
+            data[name] = v
+    for name in ("ip_full_time_staff", "cumulative_patent_applications",
+                 "cumulative_invention_applications"):
+        v = draw(maybe(st.sampled_from([0, 1, 2, 100, 101])))
+        if v is not None:
+            data[name] = v
+    std = draw(maybe(st.sampled_from(["none", "reference", "implemented", "above"])))
+    if std is not None:
+        data["ip_management_standard"] = std
+    events = draw(st.sampled_from(["none", "empty", "empty", "finding"]))
+    if events == "empty":
+        data["events"] = []
+    elif events == "finding":
+        day = draw(st.sampled_from([dt.date(2021, 3, 14), dt.date(2021, 3, 15),
+                                    dt.date(2023, 1, 1)]))
+        data["events"] = [{"id": "e1", "type": "intentional_infringement_finding",
+                           "date": day}]
+    attestations = {}
+    for name in ("ip_strategy", "ip_strategy_and_plan", "core_patents"):
+        holds = draw(maybe(st.booleans()))
+        if holds is not None:
+            attestations[name] = {"holds": holds, "by": "x", "on": dt.date(2024, 3, 1),
+                                  "evidence": "x"}
+    if attestations:
+        data["attestations"] = attestations
+    return data
+
+
+@pytest.mark.parametrize("designation", ["pilot", "demonstration"])
+@settings(max_examples=40, deadline=None, derandomize=True,
+          suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+@given(rows=st.lists(applicants(), min_size=1, max_size=25))
+def test_columnar_agrees_with_scalar_for_every_criterion(
+        library: Any, designation: str, rows: list[dict[str, Any]]) -> None:
+    profiles = [ipdesignate.parse_profile(r) for r in rows]
+    rb = library.version_for(designation, ON)
+    out = rb.columnar(designation).evaluate(profiles_to_table(profiles), ON)
+    for i, p in enumerate(profiles):
+        row = out.row(i, named=True)
+        try:
+            d = library.check(p, designation, ON)
+        except ipdesignate.IpdesignateError as exc:
+            assert row["error"] == str(exc) and row["verdict"] is None
+            continue
+        assert row["error"] is None
+        assert {r.id: row[r.id] for r in d.criteria} == {r.id: r.status for r in d.criteria}
+        assert row["verdict"] == d.verdict
+        assert row["missing"] == d.missing
+
+
+def test_the_pilot_criteria_are_all_columnar(library: Any) -> None:
+    ev = library.version_for("pilot", ON).columnar("pilot")
+    assert ev.columnar_capable
+    # a complete profile with no events is decided without the scalar path
+    profile = ipdesignate.load_profile(ROOT / "examples" / "pilot-enterprise.yaml")
+    table = profiles_to_table([profile] * 3)
+    import unittest.mock as mock
+
+    with mock.patch.object(type(ev), "_scalar_rows", side_effect=AssertionError):
+        out = ev.evaluate(table, ON)
+    assert out["verdict"].to_list() == [library.check(profile, "pilot", ON).verdict] * 3
+
+
+def test_exact_at_the_boundary_even_beyond_int64(library: Any) -> None:
+    """40% exactly passes (不低于 includes it); one patent short fails; huge counts are
+    compared as Python integers, never as floats."""
+    base = ipdesignate.load_profile(ROOT / "examples" / "pilot-enterprise.yaml")
+    data = base.model_dump(mode="python", exclude_none=True)
+    profiles = []
+    for scale, short in ((1, 0), (1, 1), (10 ** 6, 0), (10 ** 6, 1)):
+        d = {**data, "yearly": {y: dict(r) for y, r in data["yearly"].items()}}
+        for rec in d["yearly"].values():
+            rec["valid_patents"] *= scale
+            rec["implemented_patents"] = rec["implemented_patents"] * scale
+        d["yearly"][2023]["implemented_patents"] -= short
+        profiles.append(ipdesignate.parse_profile(d))
+    out = library.version_for("pilot", ON).columnar("pilot").evaluate(
+        profiles_to_table(profiles), ON)
+    assert out["implementation_rate"].to_list() == ["pass", "fail", "pass", "fail"]
+
+
+def test_dask_map_partitions_on_a_local_cluster_matches_one_process() -> None:
+    dd = pytest.importorskip("dask.dataframe")
+    distributed = pytest.importorskip("distributed")
+    import sys
+
+    sys.path.insert(0, str(ROOT / "benchmarks"))
+    import population
+
+    cols = population.columns(2_000, seed=3)
+    frame = pl.DataFrame({k: pl.Series(k, list(v)) for k, v in cols.items()})
+    frame = frame.with_columns(pl.lit([], dtype=pl.List(pl.Struct(
+        {"id": pl.String, "type": pl.String, "date": pl.Date}))).alias("events"))
+    single = evaluate_frame(frame, str(ROOT / "rulebooks"), "pilot", ON)
+    pdf = frame.to_pandas(use_pyarrow_extension_array=True)  # nullable ints stay ints
+    with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True,
+                                  dashboard_address=None) as cluster, \
+            distributed.Client(cluster):
+        ddf = dd.from_pandas(pdf, npartitions=5)
+        assert ddf.npartitions == 5
+        got = ddf.map_partitions(evaluate_frame, str(ROOT / "rulebooks"), "pilot", ON,
+                                 meta=single.iloc[:0]).compute()
+    assert len(got) == len(single) == 2_000
+    got = got.reset_index(drop=True)
+    for column in single.columns:
+        assert [str(x) for x in got[column]] == [str(x) for x in single[column]], column
