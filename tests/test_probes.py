@@ -88,6 +88,9 @@ def test_as_if_under_a_superseded_version(capsys: pytest.CaptureFixture[str]) ->
     data = json.loads(out)
     assert data["basis"]["mode"] == "as_if" and data["warnings"][0].startswith(banner)
     assert data["verdict"] == "eligible"  # the renewed pilot status runs to 2026-09-15
+    code, out, _ = run(capsys, "check", probe, "-d", "demonstration", "--on", "2026-03-15",
+                       "--version", "2018")
+    assert "参考评估，不能据此申请" in out and "程序 Procedure" not in out
 
 
 def test_a_trial_measure_past_its_trial_is_applied_with_a_warning(

@@ -142,8 +142,12 @@ def header(d: Decision) -> list[str]:
     if d.basis.banner:
         out.append(f"【{d.basis.banner}】")
     out.append(f"结论 Verdict: {d.verdict.upper()} — {zh} / {en}")
+    if d.basis.mode == "as_if":
+        nzh, nen = ("参考评估，不能据此申请；申请须按现行办法另行评估",
+                    "a reference only: an application must be assessed under the measure in "
+                    "force")
     out.append(f"后续 What follows: {nzh} / {nen}")
-    if d.verdict == "eligible" and d.procedure is not None:
+    if d.verdict == "eligible" and d.procedure is not None and d.basis.mode != "as_if":
         p = d.procedure
         out.append(f"  程序 Procedure ({clause(_cite(p.citation))}): {p.steps.zh}")
         out.append(f"  {p.steps.en}")
