@@ -24,5 +24,5 @@ def test_decision_is_a_pydantic_model(demo: CompiledRulebook, good_unit: dict[st
     d = demo.evaluate(parse_profile(good_unit), "unit_demo")
     assert isinstance(d, Decision)
     assert d.counts == {"pass": 8}
-    assert "<table" in d._repr_html_() and "<table" in render_html(d)
+    assert "ipd-summary" in d._repr_html_() and "passes all 8" in render_html(d)
     assert "ELIGIBLE" in str(d)

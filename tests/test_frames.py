@@ -152,3 +152,34 @@ def test_csv_cells_are_read_as_typed(tmp_path: Path) -> None:
     assert p.yearly[2021].patent_implementation_rate == \
         Decimal("0.10000000000000000555")
     assert p.yearly[2021].rd_expenditure == 10000
+
+
+def test_reports_rebuild_from_saved_decisions(lib: Library, tmp_path: Path) -> None:
+    """Saved decisions reload without the rulebooks and render exactly as before."""
+    from ipdesignate.frames import load_decisions, save_decisions, write_report
+
+    tables = read_tables(ROOT / "examples" / "clients.xlsx")
+    items = profiles_from_frame(tables["main"], events=tables["events"],
+                                attestations=tables["attestations"], errors="keep",
+                                vocabulary=lib.vocabulary)
+    batch = lib.check_many(items, "demonstration")
+    save_decisions(batch, tmp_path / "saved.json")
+    back = load_decisions(tmp_path / "saved.json")
+    assert len(back) == len(batch) == len(items)
+    assert [o.verdict for o in back] == [o.verdict for o in batch]
+    for a, b in zip(batch, back, strict=True):
+        assert a.error_text == b.error_text
+        if a.decision is not None:
+            assert b.decision is not None
+            assert b.decision.model_dump_json() == a.decision.model_dump_json()
+            assert str(b.decision) == str(a.decision)
+            assert b.decision._repr_html_() == a.decision._repr_html_()
+    write_report(batch, tmp_path / "fresh.html", title="t")
+    write_report(back, tmp_path / "again.html", title="t")
+    assert (tmp_path / "fresh.html").read_text("utf-8") == \
+        (tmp_path / "again.html").read_text("utf-8")
+    write_report(back, tmp_path / "again.xlsx")
+    assert (tmp_path / "again.xlsx").stat().st_size > 5000
+    with pytest.raises(ProfileError.__mro__[1], match="not a file of saved decisions"):
+        (tmp_path / "bad.json").write_text("{}", "utf-8")
+        load_decisions(tmp_path / "bad.json")

@@ -46,8 +46,9 @@ if TYPE_CHECKING:
     from .applicant.load import load_profile, parse_profile
     from .applicant.profile import Attestation, Profile
     from .applicant.vocabulary import FieldLabel, Vocabulary, field_label
+    from .decision.html import render_html
     from .decision.model import Decision, RulebookRef, SuspensionResult, verdict_of
-    from .decision.render import render_html, render_markdown, render_text
+    from .decision.render import render_markdown, render_text
     from .decision.trace import CriterionResult, Figure
     from .eligibility.evaluate import CompiledRulebook
     from .library.batch import Batch, Outcome
@@ -92,7 +93,7 @@ _EXPORTS = {
     "FieldLabel": ".applicant.vocabulary",
     "Vocabulary": ".applicant.vocabulary",
     "field_label": ".applicant.vocabulary",
-    "render_html": ".decision.render",
+    "render_html": ".decision.html",
     "render_markdown": ".decision.render",
     "render_text": ".decision.render",
     "schema": ".library.schema",

@@ -32,7 +32,8 @@ def add_parser(sub: Any) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from ..applicant.load import load_profile
-    from ..decision.render import render_html, render_markdown, render_text
+    from ..decision.html import render_html
+    from ..decision.render import render_markdown, render_text
     from ..library.load import load_rulebook
 
     applied = args.application_date

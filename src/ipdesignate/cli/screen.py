@@ -101,30 +101,7 @@ def _progress(items: list[Any], quiet: bool) -> Any:
 
 
 def _write(outcomes: list[Any], summary: Any, args: argparse.Namespace, asked: str) -> None:
-    from pathlib import Path
+    from ..frames.report import write_report
 
-    from ..frames.excel import write_workbook
-    from ..frames.results import wide_columns
-    from ._common import write
-
-    suffix = Path(args.output).suffix.lower()
-    if suffix == ".xlsx":
-        write_workbook(outcomes, summary, args.output, args.clients, asked)
-    elif suffix == ".csv":
-        import csv
-        import io
-
-        cols = wide_columns(outcomes)
-        buf = io.StringIO()
-        w = csv.writer(buf)
-        w.writerow(list(cols))
-        for row in zip(*cols.values(), strict=True):
-            w.writerow(["" if v is None else v for v in row])
-        write("\ufeff" + buf.getvalue(), args.output)  # the BOM lets Excel read UTF-8
-    else:
-        from ..decision.html import render_report
-
-        write(render_report([(o.applicant or f"#{o.index}", o.designation, o.decision,
-                              o.error_text) for o in outcomes],
-                            title=f"ipdesignate screening: {args.clients}",
-                            summary=summary.lines()), args.output)
+    write_report(outcomes, args.output, title=f"ipdesignate screening: {args.clients}",
+                 source=args.clients, asked=asked)

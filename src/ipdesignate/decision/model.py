@@ -217,9 +217,9 @@ class Decision(BaseModel):
         raise KeyError(id)
 
     def _repr_html_(self) -> str:
-        from .html import render_decision
+        from .html import render_html
 
-        return render_decision(self)
+        return render_html(self)
 
     def __str__(self) -> str:
         return render_text(self)

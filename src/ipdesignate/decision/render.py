@@ -1,4 +1,4 @@
-"""Render a Decision for people: terminal text, Markdown, and HTML for Jupyter.
+"""Render a Decision for people: terminal text and Markdown (HTML: ``decision.html``).
 
 Each reads like an officer's note: a headline that says what the verdict means and what
 follows, a header saying which dates were used and on what footing the measure applied,
@@ -9,7 +9,6 @@ nothing here knows a measure.
 
 from __future__ import annotations
 
-import html
 from typing import TYPE_CHECKING, Any
 
 from .._core.exact import exact_str
@@ -229,46 +228,3 @@ def _asks(d: Decision) -> list[str]:
 
 def _md(text: str) -> str:
     return text.replace("|", "\\|")
-
-
-def render_html(d: Decision) -> str:
-    rows = []
-    for r in d.criteria:
-        colour = STATUS_COLOURS[r.status]
-        detail = ("<br>".join(html.escape(x) for x in _lines(r))
-                  if r.status != "not_applicable" else "")
-        word = (f"pass<br><small>{html.escape(DECLARED[0])}</small>" if declared(r)
-                else html.escape(r.status))
-        rows.append(
-            f"<tr><td style='color:{colour};font-weight:bold'>{word}</td>"
-            f"<td>{html.escape(clause(r.cite))}</td>"
-            f"<td>{html.escape(r.text.zh)}<br><small>{html.escape(r.text.en)}</small></td>"
-            f"<td><small>{detail}</small></td></tr>")
-    counts = ", ".join(f"{k}: {v}" for k, v in d.counts.items())
-    head = header(d)
-    banner = ""
-    if d.basis.banner:
-        banner = (f"<p style='border:2px solid #cf222e;padding:4px'><b>"
-                  f"{html.escape(head.pop(0))}</b></p>")
-    colour = {"eligible": "#1a7f37", "ineligible": "#cf222e"}.get(d.verdict, "#9a6700")
-    headline = f"<p><b style='color:{colour}'>{html.escape(head[0])}</b></p>"
-    rest = "<br>".join(html.escape(x) for x in head[1:])
-
-    def _list(title: str, items: list[str]) -> str:
-        if not items:
-            return ""
-        return (f"<p><b>{html.escape(title)}</b></p><ul>"
-                + "".join(f"<li>{html.escape(x)}</li>" for x in items) + "</ul>")
-
-    return (
-        f"<div><h4>{html.escape(d.designation.name.zh)} · "
-        f"{html.escape(d.designation.name.en)} — 自评辅助意见</h4>{banner}{headline}"
-        f"<p><small>{rest} · {html.escape(counts)}</small></p>"
-        f"<table><thead><tr><th>status</th><th>clause</th><th>criterion</th>"
-        f"<th>explanation</th></tr></thead><tbody>{''.join(rows)}</tbody></table>"
-        + _list("暂停认定 Suspension", [suspension_line(s) for s in d.suspensions])
-        + _list("程序提示 Procedural notes", _notice_lines(d))
-        + _list("尚缺信息 Missing", d.missing)
-        + _list("提示 Warnings", list(d.warnings))
-        + f"<p><small>{html.escape(d.rulebook.id)} {html.escape(d.rulebook.version)} "
-        f"sha256 {d.rulebook.sha256[:12]}…</small></p></div>")

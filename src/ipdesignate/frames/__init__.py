@@ -10,6 +10,8 @@ to DataFrames and workbooks. An edge: the core never imports it.
 from __future__ import annotations
 
 from .profiles import profiles_from_frame
+from .report import load_decisions, save_decisions, write_report
 from .results import decisions_to_frame
 
-__all__ = ["decisions_to_frame", "profiles_from_frame"]
+__all__ = ["decisions_to_frame", "load_decisions", "profiles_from_frame", "save_decisions",
+           "write_report"]

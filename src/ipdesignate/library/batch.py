@@ -70,6 +70,12 @@ class Batch(Sequence[Outcome]):
     def __init__(self, outcomes: Sequence[Outcome]) -> None:
         self.outcomes: tuple[Outcome, ...] = tuple(outcomes)
 
+    @classmethod
+    def of(cls, decisions: Sequence[Decision]) -> Batch:
+        """Decisions made one by one, as a batch (to show them as one table)."""
+        return cls([Outcome(i, d.designation.id, d.applicant["name"], d)
+                    for i, d in enumerate(decisions)])
+
     @overload
     def __getitem__(self, i: int) -> Outcome: ...
     @overload
