@@ -96,7 +96,7 @@ def test_one_decision_at_a_glance(library: Library, tmp_path: Path) -> None:
                       "demonstration")
     probe, shot = _render(tmp_path, d._repr_html_(), "decision")
     assert _png_size(shot) == (WIDTH, HEIGHT)
-    blank, blank_shot = _render(tmp_path, "<div class='ipdesignate-table'></div>", "blank")
+    _, blank_shot = _render(tmp_path, "<div class='ipdesignate-table'></div>", "blank")
     assert shot.stat().st_size > 3 * blank_shot.stat().st_size  # something was drawn
     assert probe["aligns"] in (["left"], ["start"], ["left", "start"], ["start", "left"])
     assert str(probe["summary"]).startswith("fails 1 of")

@@ -32,10 +32,13 @@ VERDICT_COLOURS = {
     "eligible": "#1a7f37", "ineligible": "#cf222e", "undetermined": "#9a6700",
     "needs_review": "#8250df", "suspended": "#6e7781", "error": "#cf222e",
 }
-_CELL = "text-align:left!important;vertical-align:top;padding:2px 8px;border-bottom:1px solid #ddd"
+_LEFT = "text-align:left!important"  # inline and important: beats a notebook's stylesheet
+_CELL = f"{_LEFT};vertical-align:top;padding:2px 8px;border-bottom:1px solid #ddd"
 _BOX = ("font-family:-apple-system,'Segoe UI','Noto Sans CJK SC','PingFang SC',"
-        "'WenQuanYi Micro Hei',sans-serif;text-align:left!important;line-height:1.45;max-width:1000px;"
+        f"'WenQuanYi Micro Hei',sans-serif;{_LEFT};line-height:1.45;max-width:1000px;"
         "color:#1f2328")
+_DETAILS = f"margin:6px 0;{_LEFT}"
+_SUMMARY = f"cursor:pointer;{_LEFT}"
 _P = "margin:2px 0;text-align:left!important"
 _SMALL = "font-size:85%;color:#57606a;text-align:left!important"
 _TABLE = "border-collapse:collapse;margin:0;text-align:left!important"
@@ -176,18 +179,19 @@ def render_html(d: Decision) -> str:
         counts = ", ".join(f"{sum(1 for r in rest if r.status == s)} {s}"
                            for s in ("pass", "exempt", "not_applicable")
                            if any(r.status == s for r in rest))
-        out.append(f"<details style='margin:6px 0;text-align:left!important'><summary style='cursor:"
-                   f"pointer;text-align:left!important'>{_e(counts)}</summary><table style='{_TABLE}'>"
-                   f"<tbody>{''.join(_pass_row(r) for r in rest)}</tbody></table></details>")
+        passes = "".join(_pass_row(r) for r in rest)
+        out.append(f"<details style='{_DETAILS}'><summary style='{_SUMMARY}'>{_e(counts)}"
+                   f"</summary><table style='{_TABLE}'><tbody>{passes}</tbody></table>"
+                   "</details>")
     if readings:
-        out.append(f"<details style='margin:6px 0;text-align:left!important'><summary style='cursor:"
-                   f"pointer'>readings used ({len(readings)})</summary>" + "".join(
+        out.append(f"<details style='{_DETAILS}'><summary style='{_SUMMARY}'>readings used "
+                   f"({len(readings)})</summary>" + "".join(
                        f"<div id='reading-{refs[u.name]}' style='{_SMALL}'>[{refs[u.name]}] "
                        f"<b>{_e(u.term)}</b> ({_e(u.name)}): {_e(u.option)} — {_e(u.says)}</div>"
                        for u in readings) + "</details>")
     notes = head[(2 if d.basis.banner else 1):] + _notice_lines(d) + list(d.warnings)
-    out.append(f"<details style='margin:6px 0;text-align:left!important'><summary style='cursor:"
-               f"pointer'>dates, footing and warnings ({len(d.warnings)} warnings)</summary>"
+    out.append(f"<details style='{_DETAILS}'><summary style='{_SUMMARY}'>dates, footing and "
+               f"warnings ({len(d.warnings)} warnings)</summary>"
                + "".join(f"<div style='{_SMALL}'>{_e(x)}</div>" for x in notes)
                + "</details>")
     out.append("</div>")
