@@ -189,7 +189,9 @@ def render_html(d: Decision) -> str:
                        f"<div id='reading-{refs[u.name]}' style='{_SMALL}'>[{refs[u.name]}] "
                        f"<b>{_e(u.term)}</b> ({_e(u.name)}): {_e(u.option)} — {_e(u.says)}</div>"
                        for u in readings) + "</details>")
-    notes = head[(2 if d.basis.banner else 1):] + _notice_lines(d) + list(d.warnings)
+    notes = (head[(2 if d.basis.banner else 1):] + _notice_lines(d)
+             + [suspension_line(s) for s in d.suspensions if s.status == "fail"]
+             + list(d.warnings))
     out.append(f"<details style='{_DETAILS}'><summary style='{_SUMMARY}'>dates, footing and "
                f"warnings ({len(d.warnings)} warnings)</summary>"
                + "".join(f"<div style='{_SMALL}'>{_e(x)}</div>" for x in notes)
