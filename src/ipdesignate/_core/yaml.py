@@ -174,7 +174,20 @@ def load_text(text: str, file: str, problems: list[Problem], *,
         problems.append(Problem(file, line, col, msg))
         return None
     except YAMLError as exc:
-        problems.append(Problem(file, None, None, f"YAML error: {exc}"))
+        position = getattr(exc, "position", None)  # a reader error: a character offset
+        if isinstance(position, int) and 0 <= position <= len(text):
+            line = text.count("\n", 0, position)
+            col = position - (text.rfind("\n", 0, position) + 1)
+            char = getattr(exc, "character", None)
+            code = ord(char) if isinstance(char, str) and len(char) == 1 else char
+            what = (f"the character U+{code:04X} is not allowed in YAML"
+                    if isinstance(code, int) else "a character is not allowed in YAML")
+            problems.append(Problem(file, line + start[0],
+                                    col + (start[1] if line == 0 else 1), what,
+                                    expected="printable text (escape it inside double "
+                                    "quotes, e.g. \"\\u0000\")"))
+        else:
+            problems.append(Problem(file, None, None, f"YAML error: {exc}"))
         return None
     located = Located(None, file)
     if root is None:

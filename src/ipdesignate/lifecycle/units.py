@@ -181,13 +181,16 @@ def _json_items(path: str, text: str, problems: list[Problem]) -> list[Unit] | N
     lines = _Lines(text)
     pos = _skip_ws(text, text.index("[") + 1)
     units: list[Unit] = []
-    seen_unit = False
+    seen_unit = seen_named = False
     while pos < len(text) and text[pos] != "]":
         start = pos
         try:
             value, end = decoder.raw_decode(text, pos)
         except (json.JSONDecodeError, RecursionError, ValueError) as exc:
-            resume = _resync(decoder, text, start + 1)
+            # a unit found again must look like the units around it: named, when they are
+            # (a bare {"events": …} inside the broken unit is not a unit of the list)
+            named = seen_named or '"unit"' in text[start:start + 200]
+            resume = _resync(decoder, text, start + 1, named)
             where = lines.at(start)
             bad_at = getattr(exc, "pos", start)
             lost = max(1, len(_EVENTS_KEY.findall(text, start, resume)))
@@ -204,6 +207,7 @@ def _json_items(path: str, text: str, problems: list[Problem]) -> list[Unit] | N
             pos = resume
             continue
         seen_unit = seen_unit or _is_unit(value)
+        seen_named = seen_named or (_is_unit(value) and "unit" in value)
         mine: list[Problem] = []
         located = load_text(text[start:end], path, mine, start=lines.at(start))
         name = f"unit {len(units) + 1}"
@@ -218,7 +222,7 @@ def _json_items(path: str, text: str, problems: list[Problem]) -> list[Unit] | N
             pos = _skip_ws(text, pos + 1)
         elif pos < len(text) and text[pos] != "]":
             problems.append(Problem(path, *lines.at(pos), "expected ',' or ']' after a unit"))
-            resume = _resync(decoder, text, pos)
+            resume = _resync(decoder, text, pos, seen_named)
             if resume >= len(text):
                 break
             pos = resume
@@ -227,18 +231,21 @@ def _json_items(path: str, text: str, problems: list[Problem]) -> list[Unit] | N
     return units
 
 
-def _resync(decoder: json.JSONDecoder, text: str, pos: int) -> int:
+def _resync(decoder: json.JSONDecoder, text: str, pos: int, named: bool) -> int:
     """The offset of the next array item at or after ``pos`` that reads as a whole unit
-    (a JSON object with ``events``), else the end of the text."""
+    (a JSON object with ``events``, and a ``unit`` when ``named``) followed by ``,`` or
+    ``]``, else the end of the text."""
     for m in _NEXT_OBJECT.finditer(text, max(pos - 1, 0)):
         candidate = m.end() - 1
         if candidate < pos:
             continue
         try:
-            value, _ = decoder.raw_decode(text, candidate)
+            value, end = decoder.raw_decode(text, candidate)
         except (json.JSONDecodeError, RecursionError, ValueError):
             continue
-        if _is_unit(value):
+        after = _skip_ws(text, end)
+        if (_is_unit(value) and (not named or "unit" in value)
+                and (after >= len(text) or text[after] in ",]")):
             return candidate
     return len(text)
 
