@@ -183,3 +183,15 @@ def test_reports_rebuild_from_saved_decisions(lib: Library, tmp_path: Path) -> N
     with pytest.raises(ProfileError.__mro__[1], match="not a file of saved decisions"):
         (tmp_path / "bad.json").write_text("{}", "utf-8")
         load_decisions(tmp_path / "bad.json")
+
+
+def test_a_yes_no_column_with_holes_as_pandas_reads_it() -> None:
+    """pd.read_excel turns TRUE/FALSE with an empty cell into 1.0/0.0/NaN: read as yes/no."""
+    df = pd.DataFrame({"name": ["A", "B", "C"], "entity_type": ["enterprise"] * 3,
+                       "has_ip_department": [1.0, 0.0, np.nan]})
+    assert df["has_ip_department"].dtype == np.float64
+    a, b, c = profiles_from_frame(df, kind="unit")
+    assert (a.has_ip_department, b.has_ip_department, c.has_ip_department) == (True, False, None)
+    mixed = df.assign(has_ip_department=[1, "yes", None])
+    with pytest.raises(ProfileError, match="row 0, column 'has_ip_department'"):
+        profiles_from_frame(mixed, kind="unit")

@@ -121,6 +121,23 @@ def fact(v: Any) -> bool:
                     "1/0 is not read as yes/no")
 
 
+def zero_one_column(values: list[Any]) -> bool:
+    """Whether a yes/no column holds only 0 and 1 (and booleans, and empty cells): what pandas
+    makes of a TRUE/FALSE column with an empty cell (float64 1.0/0.0/NaN)."""
+    numbers = [plain(v) for v in values if not is_absent(plain(v))]
+    return bool(numbers) and all(
+        isinstance(v, bool) or (isinstance(v, (int, float)) and v in (0, 1)) for v in numbers)
+
+
+def fact01(v: Any) -> bool:
+    """A cell of a 0/1 yes/no column (see ``zero_one_column``)."""
+    if isinstance(v, bool):
+        return v
+    if isinstance(v, (int, float)) and v in (0, 1):
+        return v == 1
+    raise CellError(f"a yes/no fact is true/false (found {v!r})")
+
+
 def date(v: Any) -> _dt.date:
     if isinstance(v, _dt.datetime):
         if v.time() != _dt.time(0):

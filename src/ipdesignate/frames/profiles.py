@@ -321,6 +321,9 @@ def profiles_from_frame(
     unknown_of: dict[str, list[str]] = {}
     for k in sorted({k for k in kinds if k in vocab.kinds}):
         columns_of[k], unknown_of[k] = _columns(main, vocab, k, money_unit, key)
+        columns_of[k] = [Column(c.header, c.path, cells.fact01)
+                         if c.read is cells.fact and cells.zero_one_column(main.data[c.header])
+                         else c for c in columns_of[k]]
     header_problems += _unknown_headers(main, vocab, unknown_of)
     by_key = {what: _companion_rows(sides.get(what), key, header_problems)
               for what in ("yearly", "events", "attestations")}

@@ -357,6 +357,8 @@ class Library:
         Raises ``IpdesignateError`` when there is no as-of date or when no designation is
         open to this kind and entity type on that date (there is nothing to answer).
         """
+        if isinstance(profile, IpdesignateError):  # a reader's error for this row: kept
+            return Batch([Outcome(0, "*", applicant_name(profile), None, profile)])
         pairs = self.designations_for(profile, on)
         if not pairs:
             when = on or profile.application_date
