@@ -88,7 +88,11 @@ class Vocabulary:
         return m
 
     def models(self) -> dict[str, type[Profile]]:
-        return {k: self.model(k) for k in self.kinds}
+        """Every kind's model (built once: this is on the path of every profile parsed)."""
+        if len(self._models) != len(self.kinds):
+            for k in self.kinds:
+                self.model(k)
+        return self._models
 
     def entity_types(self, kind: str) -> tuple[str, ...]:
         return tuple(self.kinds[kind].entity_types)
