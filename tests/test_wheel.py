@@ -72,3 +72,24 @@ def test_list_check_and_default_from_another_directory(installed: Path,
     assert py.returncode == 0, py.stderr
     assert str(ROOT) not in py.stdout  # the installed copy, not the checkout
     assert "bj-ip-cluster-zone" in py.stdout
+
+
+def test_screen_from_the_wheel_with_the_frames_extra(installed: Path, tmp_path: Path) -> None:
+    """``pip install 'ipdesignate[frames]'`` outside the checkout, then ``screen`` on the example
+    spreadsheet: a progress bar, a summary, the workbook with every input row."""
+    wheel = next((installed.parent.parent / "dist").glob("ipdesignate-*.whl"))
+    subprocess.run([str(installed / "python"), "-m", "pip", "install", "-q",
+                    f"{wheel}[frames]"], check=True, timeout=900, cwd=tmp_path)
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    shutil.copy(ROOT / "examples" / "clients.xlsx", elsewhere)
+    done = _run(installed, "ipdesignate", "screen", "clients.xlsx", "--all", "-o", "out.xlsx",
+                cwd=elsewhere)
+    assert done.returncode == 0, done.stderr
+    assert "screening" in done.stderr and "100%" in done.stderr  # the progress bar
+    assert "10 applicants" in done.stderr and "most common failing clauses" in done.stderr
+    rows = subprocess.run(
+        [str(installed / "python"), "-c", "import openpyxl; ws = openpyxl.load_workbook("
+         "'out.xlsx')['applicants']; print(sorted({r[0] for r in ws.iter_rows(min_row=2, "
+         "values_only=True)}))"], capture_output=True, text=True, cwd=elsewhere, check=True)
+    assert rows.stdout.strip() == str(list(range(10)))
