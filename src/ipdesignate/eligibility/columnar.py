@@ -594,14 +594,19 @@ class ColumnarDesignation:
             pass  # notices do not change statuses, verdicts or gaps
         stack = np.vstack(codes) if codes else np.zeros((0, n), dtype=np.int8)
         decided = np.where(stack == 4, -1, stack).max(axis=0, initial=-1)
-        missing: dict[int, list[str]] = {}
-        for i in np.nonzero((stack == U).any(axis=0) & ~fallback)[0]:
-            seen: dict[str, None] = {}
-            for code, out in zip(codes, outs, strict=True):
-                if out is not None and code[i] == U:
-                    for m in out.missing(int(i)):
-                        seen.setdefault(m, None)
-            missing[int(i)] = list(seen)
+        # what the unknown criteria wait for, in criterion order, without repeats: criterion
+        # by criterion over its own unknown rows (no per-row pass over every criterion)
+        gaps: dict[int, dict[str, None]] = {}
+        for code, out in zip(codes, outs, strict=True):
+            if out is None:
+                continue
+            for i in np.nonzero((code == U) & ~fallback)[0].tolist():
+                seen = gaps.get(i)
+                if seen is None:
+                    seen = gaps[i] = {}
+                for m in out.missing(i):
+                    seen.setdefault(m, None)
+        missing: dict[int, list[str]] = {i: list(seen) for i, seen in gaps.items() if seen}
         status_codes = {cr.id: code for cr, code in zip(self.criteria, codes, strict=True)}
         verdict_codes = np.where(suspended, 4, np.where(decided == F, 1, np.where(
             decided == U, 2, np.where(decided == R, 3, 0)))).astype(np.int8)
