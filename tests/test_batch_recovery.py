@@ -118,3 +118,21 @@ def test_many_events_in_one_unit_are_not_an_alias_bomb() -> None:
     units = read_units("one.json", json.dumps({"unit": "u", "events": events}).encode(),
                        problems)
     assert problems == [] and len(units) == 1 and units[0].located is not None
+
+
+def test_garbage_at_column_zero_inside_a_unit_does_not_merge_the_batch() -> None:
+    # found by the fuzz suite: a '{' at the start of a line was taken for a top-level key
+    text = ("- unit: z0\n  events:\n{   - {id: d1, type: designated, date: 2020-09-01, "
+            "designation: cluster_zone}\n- unit: z1\n  events:\n    - {id: d1, type: "
+            "designated, date: 2020-09-01, designation: cluster_zone}\n")
+    units = read_units("b.yaml", text.encode(), [])
+    assert [(u.unit, u.located is not None) for u in units] == [("#1 (at line 1)", False),
+                                                                ("z1", True)]
+
+
+def test_a_bare_events_object_inside_a_broken_json_unit_is_not_a_unit() -> None:
+    # found by the fuzz suite: {"events": …} nested in a broken unit was taken for a unit
+    text = ('[{"unit": "z0",{"events": [{"id": "d1", "type": "designated", "date": '
+            '"2020-09-01", "designation": "cluster_zone"}]}]\n')
+    units = read_units("b.json", text.encode(), [])
+    assert [(u.unit, u.located is not None) for u in units] == [("#1 (at line 1)", False)]

@@ -23,11 +23,13 @@ EXIT_OK, EXIT_INPUT, EXIT_USAGE, EXIT_BUG = 0, 1, 2, 3
 
 
 def date_arg(text: str) -> _dt.date:
-    """An argparse type: an ISO date, or a usage error naming the format."""
+    """An argparse type: an ISO date within ``LIMITS``, or a usage error saying why not."""
+    from .._core.limits import as_date
+
     try:
-        return _dt.date.fromisoformat(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a date (YYYY-MM-DD)") from None
+        return as_date(text)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
 
 
 def add_rulebooks_option(p: argparse.ArgumentParser) -> None:

@@ -207,11 +207,13 @@ def run(args: argparse.Namespace, *, stdout: IO[str] | None = None,
     err = stderr or sys.stderr
     on: _dt.date | None = None
     if args.on is not None:
+        from .._core.limits import as_date
+
         try:
-            on = _dt.date.fromisoformat(args.on)
-        except ValueError:
+            on = as_date(args.on)
+        except ValueError as exc:
             err.write(f"ipdesignate timeline: --on {args.on!r} is not a date "
-                      "(expected YYYY-MM-DD)\n")
+                      f"(expected YYYY-MM-DD): {exc}\n")
             return EXIT_USAGE
     from ..applicant.events import Event, parse_events
     from ..lifecycle.engine import run_batch

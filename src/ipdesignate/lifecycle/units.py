@@ -251,12 +251,14 @@ def _resync(decoder: json.JSONDecoder, text: str, pos: int, named: bool) -> int:
 
 
 _ITEM = re.compile(r"(?m)^-(?:[ \t]|$)")
-_TOP_KEY = re.compile(r"(?m)^(?![-#\s]|\.\.\.|---)\S")
+# the first line that is not blank, a comment, a directive or a document marker
+_FIRST_CONTENT = re.compile(r"(?m)^(?![ \t]*(?:#|$)|%|---|\.\.\.)")
 
 
 def _yaml_items(path: str, text: str, problems: list[Problem]) -> list[Unit] | None:
     """The items of a YAML block list (``- `` at column 0), each loaded on its own."""
-    if _TOP_KEY.search(text):
+    first = _FIRST_CONTENT.search(text)
+    if first is None or not _ITEM.match(text, first.start()):
         return None  # a mapping at the top: one unit (its events may sit at column 0)
     starts = [m.start() for m in _ITEM.finditer(text)]
     if not starts:
