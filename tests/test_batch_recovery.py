@@ -135,4 +135,4 @@ def test_a_bare_events_object_inside_a_broken_json_unit_is_not_a_unit() -> None:
     text = ('[{"unit": "z0",{"events": [{"id": "d1", "type": "designated", "date": '
             '"2020-09-01", "designation": "cluster_zone"}]}]\n')
     units = read_units("b.json", text.encode(), [])
-    assert [(u.unit, u.located is not None) for u in units] == [("#1 (at line 1)", False)]
+    assert [(u.unit, u.located is not None) for u in units] == [("in this file", False)]
