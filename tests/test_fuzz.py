@@ -180,6 +180,36 @@ def test_fuzz_profiles_through_check(work: Path, data: st.DataObject) -> None:
         assert out.strip()  # a decision, whatever the verdict
 
 
+# Silent accepts: a value the field's type can never take must be refused (exit 1, at
+# the field), never read as something else (a number as a date, true as 1, ...).
+PILOT_TEXT = PROFILES["pilot-enterprise.yaml"]
+NEVER = {
+    "application_date": ["1710460800", "0", "9999-12-31", "2024-02-30", "'2024-3-15'",
+                         "true", "[2024]", "1e3"],
+    "registered_in_beijing": ["1", "'yes'", "'true'", "0", "[]", "2024-01-01"],
+    "ip_full_time_staff": ["-1", "1.5", "true", "'x'", "1e999999999", "1" + "0" * 24,
+                           "2024-01-01", "[2]"],
+    "ip_management_standard": ["1", "true", "'Reference'", "[reference]"],
+    "events": ["[{id: e1, type: designated, designation: pilot, date: 0}]", "1", "'x'",
+               "[{id: e1, type: nope, date: 2020-01-01}]"],
+}
+
+
+@FUZZ
+@given(st.sampled_from(sorted(NEVER)), st.data())
+def test_fuzz_profiles_never_accept_a_wrong_value(work: Path, field: str,
+                                                  data: st.DataObject) -> None:
+    value = data.draw(st.sampled_from(NEVER[field]))
+    lines = [f"{field}: {value}" if line.startswith(f"{field}:") else line
+             for line in PILOT_TEXT.split("\n")]
+    f = work / "never.yaml"
+    f.write_text("\n".join(lines), "utf-8")
+    code, _, err, took = run("check", str(f), "-d", "pilot")
+    promise("profiles (wrong values refused)", code, err, took)
+    assert code == 1, f"{field}: {value} was accepted"
+    assert field in err
+
+
 @pytest.fixture(scope="module")
 def library() -> Library:
     return Library.default()
