@@ -136,3 +136,12 @@ def test_a_bare_events_object_inside_a_broken_json_unit_is_not_a_unit() -> None:
             '"2020-09-01", "designation": "cluster_zone"}]}]\n')
     units = read_units("b.json", text.encode(), [])
     assert [(u.unit, u.located is not None) for u in units] == [("in this file", False)]
+
+
+def test_a_list_whose_every_unit_is_broken_counts_every_unit() -> None:
+    # found by the fuzz suite: two units, both mis-indented, were counted as one
+    text = ("- unit: z0\n events:\n    - {id: d1, type: designated, date: 2020-09-01}\n"
+            "- unit: z1\n events:\n    - {id: d1, type: designated, date: 2020-09-01}\n")
+    units = read_units("b.yaml", text.encode(), [])
+    assert [(u.unit, u.located) for u in units] == [("#1 (at line 1)", None),
+                                                    ("#2 (at line 4)", None)]

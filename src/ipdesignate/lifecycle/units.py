@@ -251,6 +251,8 @@ def _resync(decoder: json.JSONDecoder, text: str, pos: int, named: bool) -> int:
 
 
 _ITEM = re.compile(r"(?m)^-(?:[ \t]|$)")
+# an item written as a unit: "- unit:" / "- events:", or a nested "unit:"/"events:" key
+_UNIT_TEXT = re.compile(r"(?m)^(?:-[ \t]+|[ \t]+)(?:unit|events)[ \t]*:")
 # the first line that is not blank, a comment, a directive or a document marker
 _FIRST_CONTENT = re.compile(r"(?m)^(?![ \t]*(?:#|$)|%|---|\.\.\.)")
 
@@ -273,6 +275,9 @@ def _yaml_items(path: str, text: str, problems: list[Problem]) -> list[Unit] | N
         line, _ = lines.at(start)
         located = load_text(text[start:end], path, mine, start=(line, 1))
         if located is None or not isinstance(located.data, list) or not located.data:
+            # unreadable: still a unit when it is written like one (every unit of the
+            # list may be broken), else one of a bare event list's events
+            seen_unit = seen_unit or bool(_UNIT_TEXT.search(text, start, end))
             parts.append((None, [_as_item(p, k) for p in mine], line))
             continue
         located = _as_item_of_list(located, k)
