@@ -21,7 +21,7 @@ def run(args: argparse.Namespace) -> int:
     from .._core.errors import RulebookError
     from ..library.checks import library_problems
     from ..library.library import scan
-    from ..library.load import load_rulebook
+    from ..library.load import citation_notes, load_rulebook
 
     files, skipped = scan(args.rulebooks)
     for s in skipped:  # never silently: say which YAML files were not taken, and why
@@ -39,8 +39,13 @@ def run(args: argparse.Namespace) -> int:
             continue
         loaded.append(rb)
         n = sum(len(d.criteria) for d in rb.designations.values())
+        gaps = sum(c.known_gap is not None for d in rb.designations.values()
+                   for c in d.criteria)
         print(f"ok  {f}: {rb.id} {rb.version}, {len(rb.designations)} designations, "
-              f"{n} criteria, {len(rb.model.tests)} test cases")
+              f"{n} criteria, {len(rb.model.tests)} test cases"
+              + (f", {gaps} known gap(s)" if gaps else ""))
+        for note in citation_notes(rb.located):
+            print(f"    {note}")
     # across files: what breaks a library although each file is fine on its own
     across = library_problems(loaded)
     for p in sorted(across, key=lambda p: p.sort_key()):

@@ -14,6 +14,7 @@ from .advice import criterion_summary, summary_line, what_it_takes
 from .checklist import missing_items
 from .render import (
     DECLARED,
+    PRIORITY_HEAD,
     STATUS_COLOURS,
     STATUS_MARKS,
     VERDICT_WORDS,
@@ -21,6 +22,8 @@ from .render import (
     clause,
     declared,
     header,
+    priority_lines,
+    provenance_lines,
     suspension_line,
 )
 from .trace import CriterionResult
@@ -102,7 +105,9 @@ def _card(r: CriterionResult, refs: dict[str, int]) -> str:
     parts = [f"<div style='{_P}'><b style='color:{colour}'>{_e(STATUS_MARKS[r.status])}</b> "
              f"<b>{_e(clause(r.cite))}</b> {_e(r.text.zh)} "
              f"<span style='{_SMALL}'>/ {_e(r.text.en)}</span></div>",
-             f"<div style='{_SMALL}'>「{_e(r.cite.text)}」</div>"]
+             f"<div style='{_SMALL}'>「{_e(r.cite.text)}」</div>",
+             *(f"<div class='ipd-provenance' style='{_SMALL}'>{_e(x)}</div>"
+               for x in provenance_lines(r.cite))]
     if tr is not None:
         for f in tr.figures:
             gap = (f" — <b style='color:{colour}'>{_e(f.gap_text)}</b>" if f.gap_text else "")
@@ -131,6 +136,7 @@ def _card(r: CriterionResult, refs: dict[str, int]) -> str:
 def _pass_row(r: CriterionResult) -> str:
     tr = r.trace
     shown = "; ".join(f.text for f in tr.figures) if tr is not None and tr.figures else ""
+    shown = "; ".join(x for x in (shown, *provenance_lines(r.cite)) if x)
     mark = f"✔ {DECLARED[0]}" if declared(r) else STATUS_MARKS[r.status]
     return (f"<tr><td style='{_CELL};color:{STATUS_COLOURS[r.status]};white-space:nowrap'>"
             f"{_e(mark)}</td><td style='{_CELL};white-space:nowrap'>{_e(clause(r.cite))}</td>"
@@ -167,6 +173,12 @@ def render_html(d: Decision) -> str:
         if s.status != "fail":
             out.append(f"<div style='{_P}'>{_e(suspension_line(s))}</div>")
     out += [_card(r, refs) for r in first]
+    pri = priority_lines(d)
+    if pri:  # what strengthens a competitive application; never part of the verdict
+        out.append(f"<div class='ipd-priority' style='{_P};margin-top:8px'><b>"
+                   f"{_e(PRIORITY_HEAD[0])} / {_e(PRIORITY_HEAD[1])}</b></div><ul style='margin:"
+                   f"0 0 0 1.2em;padding:0;text-align:left!important'>"
+                   + "".join(f"<li style='{_P}'>{_e(x)}</li>" for x in pri) + "</ul>")
     items = missing_items(d)
     if items:
         out.append(f"<div style='{_P};margin-top:8px'><b>请补充 / please provide</b></div>"

@@ -90,7 +90,7 @@ def status_word(r: CriterionResult) -> str:
 
 def _lines(r: CriterionResult) -> list[str]:
     """The explanation lines of one criterion, in reading order."""
-    out = [f"「{r.cite.text}」"]
+    out = [f"「{r.cite.text}」", *provenance_lines(r.cite)]
     tr = r.trace
     if tr is not None:
         labels = {f.label for f in tr.figures}
@@ -117,6 +117,37 @@ def _lines(r: CriterionResult) -> list[str]:
                    f"{r.exemption_status}")
     if r.relaxation is not None:
         out.append(f"relaxed to review under {clause(r.relaxation)} 「{r.relaxation.text}」")
+    return out
+
+
+def provenance_lines(c: Citation) -> list[str]:
+    """Where a citation's words come from besides the measure, and an inferred number."""
+    out = []
+    if c.inferred is not None:
+        out.append(f"条号为推定 article number inferred: {c.inferred.reason}")
+    if c.explainer is not None:
+        e = c.explainer
+        when = f", {e.date.isoformat()}" if e.date else ""
+        out.append(f"解读 explained in {e.document}{when}: 「{e.text}」（未与办法原文核对 / "
+                   "not checked against the measure's text）" + (f" {e.url}" if e.url else ""))
+    return out
+
+
+PRIORITY_HEAD = ("择优因素（不改变结论）",
+                 "Priority factors (beside the verdict, never changing it)")
+
+
+def priority_lines(d: Decision) -> list[str]:
+    """What strengthens a competitive application, factor by factor."""
+    out = []
+    for r in d.criteria:
+        for p in r.priority:
+            facts = [f.text for f in p.trace.figures] or [
+                f"{k} = {_value(v)}" for k, v in p.trace.inputs.items()]
+            detail = "; ".join(facts + p.trace.notes)
+            out.append(f"{STATUS_MARKS.get(p.status, p.status)} {clause(p.cite)} "
+                       f"「{p.cite.text}」 {p.text.zh} / {p.text.en}"
+                       + (f" — {detail}" if detail else ""))
     return out
 
 
@@ -187,6 +218,8 @@ def render_text(d: Decision) -> str:
         lines.append(f"{status_word(r):<10} {clause(r.cite):<14} {r.text.zh} / {r.text.en}")
         if r.status != "not_applicable":
             lines.extend(f"{'':11}{x}" for x in _lines(r))
+    if pri := priority_lines(d):
+        lines += ["", f"{PRIORITY_HEAD[0]} {PRIORITY_HEAD[1]}:"] + [f"  {x}" for x in pri]
     if d.suspensions:
         lines += ["", "暂停认定 Suspension:"] + [f"  {suspension_line(s)}" for s in d.suspensions]
     if d.notices:
@@ -207,6 +240,8 @@ def render_markdown(d: Decision) -> str:
         word = f"pass — {DECLARED[0]}" if declared(r) else r.status
         out.append(f"| {word} | {clause(r.cite)} | {_md(r.text.zh)}<br>{_md(r.text.en)} "
                    f"| {detail} |")
+    if pri := priority_lines(d):
+        out += ["", f"**{PRIORITY_HEAD[0]} {PRIORITY_HEAD[1]}:**", *[f"- {_md(x)}" for x in pri]]
     if d.suspensions:
         out += ["", "**暂停认定 Suspension:**", *[f"- {_md(suspension_line(s))}"
                                                   for s in d.suspensions]]

@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal
 from fractions import Fraction
-from typing import Any
+from typing import Any, NotRequired
 
 from typing_extensions import TypedDict
 
@@ -174,16 +174,33 @@ class Trace:
         self.needs: list[Need] = []  # appended by checks that fail: what would pass them
 
 
+class PriorityResult:
+    """A priority factor of a criterion (what strengthens a competitive application) and
+    whether the applicant has it; it never changes the criterion's status or the verdict."""
+
+    __slots__ = ("cite", "id", "status", "text", "trace")
+
+    def __init__(self, id: str, status: str, cite: Citation, text: Text, trace: Trace) -> None:
+        self.id = id
+        self.status = status
+        self.cite = cite
+        self.text = text
+        self.trace = trace
+
+
 class CriterionResult:
     """The outcome of one criterion, with everything needed to explain it."""
 
-    __slots__ = ("cite", "exemption", "exemption_status", "id", "readings", "relaxation",
-                 "status", "text", "trace")
+    __slots__ = ("cite", "exemption", "exemption_status", "id", "known_gap", "priority",
+                 "readings", "relaxation", "status", "text", "trace")
 
     def __init__(self, id: str, status: str, cite: Citation, text: Text, trace: Trace | None,
                  readings: tuple[ReadingUsed, ...] = (), exemption: Citation | None = None,
-                 exemption_status: str | None = None, relaxation: Citation | None = None
+                 exemption_status: str | None = None, relaxation: Citation | None = None,
+                 known_gap: Text | None = None, priority: tuple[PriorityResult, ...] = ()
                  ) -> None:
+        self.known_gap = known_gap
+        self.priority = priority
         self.id = id
         self.status = status
         self.cite = cite
@@ -206,11 +223,30 @@ class CriterionResult:
 # ---- the stable JSON shape -------------------------------------------------------------
 
 
+class ExplainerJSON(TypedDict):
+    """An official explanatory document's words (not checked against the measure text)."""
+
+    document: str
+    text: str
+    issuer: str | None
+    date: str | None
+    url: str | None
+
+
+class InferredJSON(TypedDict):
+    reason: str
+
+
 class CitationJSON(TypedDict):
+    """``explainer`` and ``inferred`` appear only when the rulebook states them (additive
+    in format 1)."""
+
     article: int
     item: int | None
     paragraph: int | None
     text: str
+    explainer: NotRequired[ExplainerJSON]
+    inferred: NotRequired[InferredJSON]
 
 
 class FigureJSON(TypedDict):
@@ -272,6 +308,22 @@ class CriterionJSON(TypedDict):
     notes: list[str]
     self_declared: list[str]
     would_take: list[NeedJSON]
+    known_gap: NotRequired[dict[str, str]]
+    priority: NotRequired[list[PriorityJSON]]
+
+
+class PriorityJSON(TypedDict):
+    """A priority factor's result (present only for criteria that declare factors): it
+    strengthens a competitive application and never changes the verdict."""
+
+    id: str
+    status: str
+    citation: CitationJSON
+    text: dict[str, str]
+    inputs: dict[str, Any]
+    missing: list[str]
+    figures: list[FigureJSON]
+    notes: list[str]
 
 
 def _opt(x: Exact | None) -> str | None:
@@ -281,7 +333,26 @@ def _opt(x: Exact | None) -> str | None:
 def citation_json(c: Citation | None) -> CitationJSON | None:
     if c is None:
         return None
-    return {"article": c.article, "item": c.item, "paragraph": c.paragraph, "text": c.text}
+    out: CitationJSON = {"article": c.article, "item": c.item, "paragraph": c.paragraph,
+                         "text": c.text}
+    if c.explainer is not None:
+        e = c.explainer
+        out["explainer"] = {"document": e.document, "text": e.text, "issuer": e.issuer,
+                            "date": e.date.isoformat() if e.date else None, "url": e.url}
+    if c.inferred is not None:
+        out["inferred"] = {"reason": c.inferred.reason}
+    return out
+
+
+def priority_json(p: PriorityResult) -> PriorityJSON:
+    cite = citation_json(p.cite)
+    assert cite is not None
+    tr = p.trace
+    return {"id": p.id, "status": p.status, "citation": cite,
+            "text": {"zh": p.text.zh, "en": p.text.en},
+            "inputs": {k: _input_json(v) for k, v in tr.inputs.items()},
+            "missing": list(tr.missing), "figures": [figure_json(f) for f in tr.figures],
+            "notes": list(tr.notes)}
 
 
 def _input_json(value: Any) -> Any:
@@ -312,7 +383,7 @@ def criterion_json(r: CriterionResult) -> CriterionJSON:
     tr = r.trace
     cite = citation_json(r.cite)
     assert cite is not None
-    return {
+    out: CriterionJSON = {
         "id": r.id,
         "status": r.status,
         "citation": cite,
@@ -329,6 +400,11 @@ def criterion_json(r: CriterionResult) -> CriterionJSON:
         "self_declared": list(tr.declared) if tr else [],
         "would_take": [need_json(n) for n in tr.needs] if tr and r.status == FAIL else [],
     }
+    if r.known_gap is not None:
+        out["known_gap"] = {"zh": r.known_gap.zh, "en": r.known_gap.en}
+    if r.priority:
+        out["priority"] = [priority_json(p) for p in r.priority]
+    return out
 
 
 # ---- back from JSON (a decision read from its own JSON) -----------------------------------
@@ -398,7 +474,22 @@ def criterion_from_json(value: Any) -> CriterionResult:
     trace.needs = [need_from_json(n) for n in data.get("would_take", [])]
     cite = _citation(data["citation"])
     assert cite is not None
+    gap = data.get("known_gap")
     return CriterionResult(
         data["id"], data["status"], cite, Text.model_validate(data["text"]), trace,
         tuple(ReadingUsed(**r) for r in data["readings"]), _citation(data["exemption"]),
-        data["exemption_status"], _citation(data["relaxation"]))
+        data["exemption_status"], _citation(data["relaxation"]),
+        Text.model_validate(gap) if gap is not None else None,
+        tuple(priority_from_json(p) for p in data.get("priority", [])))
+
+
+def priority_from_json(data: PriorityJSON) -> PriorityResult:
+    trace = Trace()
+    trace.inputs = dict(data["inputs"])
+    trace.missing = list(data["missing"])
+    trace.figures = [RecordedFigure(f) for f in data["figures"]]
+    trace.notes = list(data["notes"])
+    cite = _citation(data["citation"])
+    assert cite is not None
+    return PriorityResult(data["id"], data["status"], cite,
+                          Text.model_validate(data["text"]), trace)

@@ -30,6 +30,16 @@ class CompiledCriterion:
     relaxation: Citation | None
     relaxation_check: CheckFn | None
     relaxation_hint: Text | None = None
+    known_gap: Text | None = None
+    priority: tuple[CompiledPriority, ...] = ()
+
+
+@dataclass(frozen=True)
+class CompiledPriority:
+    id: str
+    cite: Citation
+    text: Text
+    check: CheckFn
 
 
 @dataclass(frozen=True)
@@ -80,6 +90,15 @@ def _criterion(c: Compiler, crit: Criterion, path: Path, kinds: tuple[str, ...]
                           f"{did_you_mean(kind, kinds)}", expected=f"one of: {', '.join(kinds)}")
     check = compile_check(c, crit.check, (*path, "check"))
     ex_check = rx_check = None
+    seen: dict[str, int] = {}
+    priority = []
+    for i, factor in enumerate(crit.priority):
+        if factor.id in seen:
+            c.problem((*path, "priority", i, "id"), f"duplicate priority factor id "
+                      f"{factor.id!r} (first at priority[{seen[factor.id]}])")
+        seen.setdefault(factor.id, i)
+        priority.append(CompiledPriority(factor.id, factor.cite, factor.text, compile_check(
+            c, factor.check, (*path, "priority", i, "check"))))
     if crit.exemption is not None:
         ex_check = compile_check(c, crit.exemption.when, (*path, "exemption", "when"))
     if crit.relaxation is not None and crit.relaxation.when is not None:
@@ -91,6 +110,8 @@ def _criterion(c: Compiler, crit: Criterion, path: Path, kinds: tuple[str, ...]
         exemption=crit.exemption.cite if crit.exemption else None, exemption_check=ex_check,
         relaxation=crit.relaxation.cite if crit.relaxation else None, relaxation_check=rx_check,
         relaxation_hint=crit.relaxation.hint if crit.relaxation else None,
+        known_gap=crit.known_gap.reason if crit.known_gap else None,
+        priority=tuple(priority),
     )
 
 

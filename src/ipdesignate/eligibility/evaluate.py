@@ -35,6 +35,7 @@ from ..decision.trace import (
     REVIEW,
     UNKNOWN,
     CriterionResult,
+    PriorityResult,
     Trace,
     any_of,
     citation_json,
@@ -42,7 +43,13 @@ from ..decision.trace import (
 from ..rulebook.model import Rulebook
 from .asks import exemption_need, missing_items
 from .compiler import Ctx
-from .designations import CompiledDesignation
+from .designations import CompiledDesignation, CompiledPriority
+
+
+def _priority(ctx: Ctx, factor: CompiledPriority) -> PriorityResult:
+    tr = Trace()
+    return PriorityResult(factor.id, factor.check(ctx, tr), factor.cite, factor.text, tr)
+
 
 _ENGINE = {"name": "ipdesignate", "version": __version__}
 _LAZY_LOCK = threading.Lock()
@@ -317,8 +324,12 @@ class CompiledRulebook:
                     status, relaxed = REVIEW, cc.relaxation
                 elif cc.relaxation_hint is not None:
                     tr.notes.append(f"{cc.relaxation_hint.zh} / {cc.relaxation_hint.en}")
+            priority: tuple[PriorityResult, ...] = ()
+            if cc.priority:  # beside the verdict: read, never folded into the status
+                priority = tuple(_priority(ctx, f) for f in cc.priority)
             results.append(CriterionResult(cc.id, status, cc.cite, cc.text, tr, cc.readings,
-                                           cc.exemption, ex_status, relaxed))
+                                           cc.exemption, ex_status, relaxed, cc.known_gap,
+                                           priority))
             statuses.append(status)
             ctx.results[cc.id] = status
         suspensions = []

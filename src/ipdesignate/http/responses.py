@@ -117,10 +117,14 @@ class RulebookList(_Out):
 
 
 class CitationOut(_Out):
+    """``explainer`` and ``inferred`` appear only when the rulebook states them."""
+
     article: int
     item: int | None
     paragraph: int | None
     text: str
+    explainer: dict[str, str | None] | None = None
+    inferred: dict[str, str] | None = None
 
 
 class CriterionOut(_Out):

@@ -26,6 +26,7 @@ from ..applicant.events import Event, parse_events
 from ..applicant.load import profile_from_located
 from ..applicant.profile import Profile
 from ..decision.model import Decision
+from ..decision.trace import citation_json
 from ..eligibility.evaluate import CompiledRulebook
 from ..library.batch import Batch
 from ..library.library import Library
@@ -293,12 +294,12 @@ def _version_detail(rb: CompiledRulebook) -> dict[str, Any]:
             "criteria": [{
                 "id": c.id,
                 "text": c.text.model_dump(),
-                "citation": c.cite.model_dump(),
+                "citation": citation_json(c.cite),
                 "applies_to": sorted(c.applies_to) if c.applies_to is not None else None,
-                "exemption": c.exemption.model_dump() if c.exemption else None,
-                "relaxation": c.relaxation.model_dump() if c.relaxation else None,
+                "exemption": citation_json(c.exemption),
+                "relaxation": citation_json(c.relaxation),
             } for c in d.criteria],
             "suspensions": [{"id": s.id, "text": s.text.model_dump(),
-                             "citation": s.cite.model_dump()} for s in d.suspensions],
+                             "citation": citation_json(s.cite)} for s in d.suspensions],
         } for did, d in rb.designations.items()],
     }

@@ -111,6 +111,24 @@ def _check_quotes(located: Located, rulebook: Rulebook, base: FsPath | None,
     return source
 
 
+def citation_notes(located: Located) -> list[str]:
+    """What ``validate`` could not check in the citations, said rather than failed: an
+    explanatory document's words are not in the measure's text; an inferred number."""
+    out = []
+    for path, cite in _citations(located.data, ()):
+        explainer, inferred = cite.get("explainer"), cite.get("inferred")
+        if isinstance(explainer, dict):
+            line, col = located.where((*path, "explainer"))
+            out.append(f"{located.file}:{line}:{col}: note: the words quoted from "
+                       f"{explainer.get('document')} are not checked (not in the measure's "
+                       "text); the measure's own words in this citation are")
+        if isinstance(inferred, dict):
+            line, col = located.where((*path, "inferred"))
+            out.append(f"{located.file}:{line}:{col}: note: 第{cite.get('article')}条 is an "
+                       f"inferred number: {inferred.get('reason')}")
+    return out
+
+
 def recorded_name(file: FsPath, root: FsPath | None = None) -> str:
     """How a decision names its rulebook file: relative to the rulebooks directory, else
     as ``MEASURE_DIR/FILE`` (the layout of every rulebooks directory). Never the path the

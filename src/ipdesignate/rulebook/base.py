@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as _dt
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -23,14 +24,38 @@ class Text(Strict):
     en: str = Field(min_length=1)
 
 
+class Explainer(Strict):
+    """An official explanatory document (e.g. a 政策解读) quoted beside the measure's text.
+
+    Its words are not in the measure's source text, so ``validate`` cannot check them; it
+    says so instead of failing."""
+
+    document: str = Field(min_length=1)
+    text: str = Field(min_length=1)
+    issuer: str | None = None
+    date: _dt.date | None = None
+    url: str | None = None
+
+
+class Inferred(Strict):
+    """The article (item, paragraph) number was inferred, not printed in the text."""
+
+    reason: str = Field(min_length=1)
+
+
 class Citation(Strict):
-    """Where a rule comes from, with the law's own words (quoted verbatim from the source)."""
+    """Where a rule comes from, with the law's own words (quoted verbatim from the source).
+
+    ``explainer`` adds an official explanatory document's words; ``inferred`` marks the
+    number as inferred (with why)."""
 
     # the law numbers its articles in words up to 第九百九十九条 (zh_number's range)
     article: int = Field(ge=1, le=999)
     item: int | None = Field(default=None, ge=1, le=999)
     paragraph: int | None = Field(default=None, ge=1, le=999)
     text: str = Field(min_length=1)
+    explainer: Explainer | None = None
+    inferred: Inferred | None = None
 
 
 def shorthand(*forms: dict[str, Any]) -> Any:

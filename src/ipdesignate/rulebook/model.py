@@ -9,7 +9,15 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Annotated, Any, Literal
 
-from pydantic import AfterValidator, BeforeValidator, Discriminator, Field, Tag, model_validator
+from pydantic import (
+    AfterValidator,
+    BeforeValidator,
+    ConfigDict,
+    Discriminator,
+    Field,
+    Tag,
+    model_validator,
+)
 
 from .._core.limits import Day
 from .._core.periods import parse_period, period_problem
@@ -386,7 +394,46 @@ class Relaxation(Strict):
     hint: Text | None = None
 
 
+class KnownGap(Strict):
+    """The clause's wording (or how to check it) is not yet known: the criterion is always
+    ``review``, citing the gap, and ``test`` lists it apart instead of failing coverage."""
+
+    reason: Text
+    note: str | None = None
+
+
+class PriorityFactor(Strict):
+    """Something that strengthens an application where the measure selects competitively
+    (ranking, preference, extra points). Evaluated beside the verdict, never changing it."""
+
+    id: str = Field(pattern=r"^[a-z][a-z0-9_]*$")
+    cite: Citation
+    text: Text
+    check: Check
+    note: str | None = None
+
+
+def _gap_review(data: Any) -> Any:
+    # A known gap has no check yet: it is a review naming the gap.
+    if isinstance(data, dict) and "known_gap" in data and "check" not in data:
+        gap = data["known_gap"]
+        reason = gap.get("reason") if isinstance(gap, dict) else None
+        if isinstance(reason, dict) and {"zh", "en"} <= set(reason):
+            return {**data, "check": {"review": {"zh": f"待补充（已知缺口）：{reason['zh']}",
+                                                 "en": f"known gap: {reason['en']}"}}}
+    return data
+
+
+def _check_optional(schema: dict[str, Any], _model: Any = None) -> None:
+    # the editor schema: a criterion with ``known_gap`` may leave out ``check``
+    required = [k for k in schema.get("required", ()) if k != "check"]
+    schema["required"] = required
+    schema["anyOf"] = [{"required": ["check"]}, {"required": ["known_gap"]}]
+
+
 class Criterion(Strict):
+    model_config = ConfigDict(**Strict.model_config, json_schema_extra=_check_optional)
+
     id: str = Field(pattern=r"^[a-z][a-z0-9_]*$")
     cite: Citation
     text: Text
@@ -394,7 +441,18 @@ class Criterion(Strict):
     check: Check
     exemption: Exemption | None = None
     relaxation: Relaxation | None = None
+    known_gap: KnownGap | None = None
+    priority: tuple[PriorityFactor, ...] = ()
     note: str | None = None
+
+    @model_validator(mode="before")
+    @classmethod
+    def _known_gap(cls, data: Any) -> Any:
+        if isinstance(data, dict) and "known_gap" in data and "check" in data:
+            raise ValueError("a criterion with known_gap has no check yet (it is always "
+                             "review): remove 'check', or remove 'known_gap' once the "
+                             "wording is known")
+        return _gap_review(data)
 
 
 class Suspension(Strict):

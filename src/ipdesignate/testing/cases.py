@@ -210,6 +210,8 @@ class Coverage:
     """Which clauses were seen passing and not passing."""
 
     clauses: dict[tuple[str, int, int | None], set[str]] = field(default_factory=dict)
+    # criteria declared ``known_gap`` (wording not yet known): listed apart, not counted
+    known_gaps: list[str] = field(default_factory=list)
 
     def add(self, key: tuple[str, int, int | None], outcome: str) -> None:
         self.clauses.setdefault(key, set()).add(outcome)
@@ -278,6 +280,11 @@ def run_cases(compiled: CompiledRulebook) -> tuple[list[CaseResult], Coverage]:
     coverage = Coverage()
     for did, d in compiled.designations.items():
         for cc in d.criteria:
+            if cc.known_gap is not None:
+                where = f"第{cc.cite.article}条" + (f"第{cc.cite.item}项" if cc.cite.item else "")
+                coverage.known_gaps.append(f"{did} {where} {cc.id}: {cc.known_gap.en} / "
+                                           f"{cc.known_gap.zh}")
+                continue
             coverage.clauses.setdefault((did, cc.cite.article, cc.cite.item), set())
     results = []
     for case in model.tests:
@@ -304,7 +311,7 @@ def run_cases(compiled: CompiledRulebook) -> tuple[list[CaseResult], Coverage]:
             want = case.expect.criteria.get(r.id)
             if want is not None and want != r.status:
                 mismatches.append(f"{r.id}: {r.status}, expected {want}")
-            if r.status != "not_applicable":
+            if r.status != "not_applicable" and r.known_gap is None:
                 outcome = "pass" if r.status == "pass" else "not pass"
                 coverage.add((case.designation, r.cite.article, r.cite.item), outcome)
         results.append(CaseResult(case.name, case.designation, not mismatches,
