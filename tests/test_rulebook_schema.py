@@ -17,6 +17,7 @@ ROOT = Path(__file__).resolve().parents[1]
 BOOKS = [
     *sorted((ROOT / "rulebooks").glob("*/*.yaml")),
     ROOT / "tests" / "rulebooks" / "good" / "demo.yaml",
+    ROOT / "tests" / "rulebooks" / "provenance" / "v1.yaml",
     *sorted((ROOT / "tests" / "revision" / "rulebooks").glob("*/*.yaml"))]
 
 

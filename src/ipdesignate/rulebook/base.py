@@ -5,7 +5,13 @@ from __future__ import annotations
 import datetime as _dt
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    SerializerFunctionWrapHandler,
+    model_serializer,
+)
 
 
 class Strict(BaseModel):
@@ -56,6 +62,19 @@ class Citation(Strict):
     text: str = Field(min_length=1)
     explainer: Explainer | None = None
     inferred: Inferred | None = None
+
+    @model_serializer(mode="wrap")
+    def _additive(self, handler: SerializerFunctionWrapHandler):  # type: ignore[no-untyped-def]
+        # Dumped without the provenance keys when they are absent, so documents that embed
+        # a citation (timelines, diffs) keep their bytes. No return annotation: the
+        # serialisation schema stays the model's own.
+        out = handler(self)
+        if isinstance(out, dict):
+            if self.explainer is None:
+                out.pop("explainer", None)
+            if self.inferred is None:
+                out.pop("inferred", None)
+        return out
 
 
 def shorthand(*forms: dict[str, Any]) -> Any:
