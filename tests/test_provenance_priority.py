@@ -144,3 +144,25 @@ def test_decision_json_round_trips(tmp_path: Path, capsys: pytest.CaptureFixture
     _, out = _check(tmp_path, capsys, staff=6)
     again = Decision.model_validate_json(out)
     assert json.loads(again.model_dump_json()) == json.loads(out)
+
+
+def test_a_lifecycle_rule_may_cite_an_explainer_and_an_inferred_number(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    import shutil
+
+    from ipdesignate.library.library import bundled_directory
+
+    root = tmp_path / "books"
+    shutil.copytree(bundled_directory(), root)
+    book = root / "bj-ip-cluster-zone" / "2020.yaml"
+    old = ('      cite: {article: 8, item: 3, text: "市知识产权局对认定集聚示范区的，在网站上进行公示，'
+           '公示期满无异议的，向社会发布。"}\n')
+    text = book.read_text("utf-8")
+    assert old in text
+    book.write_text(text.replace(old, old[:-2] + (
+        ', explainer: {document: 《示例》政策解读, text: 公示期为五个工作日},'
+        ' inferred: {reason: test}}\n')), "utf-8")
+    code, out, err = run(capsys, "validate", str(book))
+    assert code == 0, err
+    assert "note: the words quoted from 《示例》政策解读 are not checked" in out
+    assert "note: 第8条 is an inferred number: test" in out
