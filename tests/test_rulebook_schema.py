@@ -15,7 +15,8 @@ from ipdesignate.library.library import bundled_directory
 
 ROOT = Path(__file__).resolve().parents[1]
 BOOKS = [
-    *sorted((ROOT / "rulebooks").glob("*/*.yaml")),
+    *sorted(p for p in (ROOT / "rulebooks").glob("*/*.yaml")
+            if p.parent.name != "calendars"),  # calendars are not rulebooks
     ROOT / "tests" / "rulebooks" / "good" / "demo.yaml",
     ROOT / "tests" / "rulebooks" / "provenance" / "v1.yaml",
     *sorted((ROOT / "tests" / "revision" / "rulebooks").glob("*/*.yaml"))]

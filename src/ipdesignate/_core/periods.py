@@ -3,8 +3,15 @@
 - 第二百零一条: the day an event happens is not counted; the period starts the next day.
 - 第二百零二条: a period in months or years ends on the corresponding date of the last
   month; where that month has no such date, on the month's last day.
-- 第二百零三条 (holidays move the last day) is not applied: no official holiday calendar
-  is bundled, and a rulebook that needs it must say so. Documented in docs/rulebook.md.
+- 第二百零三条: where the last day is a statutory rest day, the period ends on the next
+  working day. Applied only where a rulebook says so (``shift=True``), against a
+  ``WorkCalendar`` that policy staff keep as data (rulebooks/calendars/).
+- Working days (``5 working days``, 公示不少于5个工作日) are counted against the same
+  calendar: from the day after the event, the Nth working day is the last day.
+
+A date outside the calendar's years is an error naming the calendar and its years: the
+next year's rest days are not known until the State Council publishes them, and a guess
+would move deadlines.
 
 So a period of N units that starts on day D ends on ``D + N units`` (dateutil's
 relativedelta already clamps 01-31 + 1 month to the month's end), and that day is inside.
@@ -20,7 +27,8 @@ from dateutil.relativedelta import relativedelta
 
 from .limits import LIMITS
 
-_PERIOD = re.compile(r"^\s*(\d+)\s*(day|days|month|months|year|years)\s*$")
+_PERIOD = re.compile(
+    r"^\s*(\d+)\s*(working days|working day|day|days|month|months|year|years)\s*$")
 
 
 @dataclass(frozen=True, slots=True)
@@ -28,14 +36,18 @@ class Period:
     """A legal period such as ``30 days``, ``6 months`` or ``3 years``."""
 
     amount: int
-    unit: str  # "days" | "months" | "years"
+    unit: str  # "days" | "working days" | "months" | "years"
 
     def __str__(self) -> str:
-        one = self.unit[:-1]
+        one = self.unit[:-1]  # "working days" -> "working day"
         return f"{self.amount} {one if self.amount == 1 else self.unit}"
 
+    @property
+    def working(self) -> bool:
+        return self.unit == "working days"
+
     def delta(self) -> relativedelta:
-        if self.unit == "days":
+        if self.unit in ("days", "working days"):
             return relativedelta(days=self.amount)
         if self.unit == "months":
             return relativedelta(months=self.amount)
@@ -52,18 +64,23 @@ def _match(text: object) -> Period | None:
     return Period(int(m.group(1)), unit if unit.endswith("s") else unit + "s")
 
 
-def parse_period(text: object) -> Period | None:
+def parse_period(text: object, *, working: bool = False) -> Period | None:
     """``"3 years"`` → Period(3, "years"); None when ``text`` is not a period, or is one
-    longer than ``LIMITS`` allow (validation has said why: see ``period_problem``)."""
+    longer than ``LIMITS`` allow (validation has said why: see ``period_problem``).
+    Working days only where the caller counts them against a calendar (``working``)."""
     period = _match(text)
-    if period is None or period.amount > LIMITS.max_period(period.unit):
+    if period is None or period.amount > LIMITS.max_period(period.unit) or (
+            period.working and not working):
         return None
     return period
 
 
-def period_problem(text: object) -> str | None:
+def period_problem(text: object, *, working: bool = False) -> str | None:
     """Why ``text`` is not an accepted period; None when it is one."""
     period = _match(text)
+    if period is not None and period.working and not working:
+        return (f"{text!r}: working days are counted only in lifecycle periods, against "
+                "the section's calendar; write calendar days here")
     if period is None:
         return (f"{str(text)[:40]!r} is not a period; write it as the law does, e.g. "
                 "'30 days', '6 months', '3 years'")
@@ -73,9 +90,74 @@ def period_problem(text: object) -> str | None:
     return None
 
 
-def period_end(start: _dt.date, period: Period) -> _dt.date:
-    """Last day (inclusive) of ``period`` counted from the day after ``start``."""
+class CalendarRangeError(ValueError):
+    """A day outside the years a working-day calendar covers."""
+
+
+@dataclass(frozen=True)
+class WorkCalendar:
+    """Which days are rest days, for the years it covers (and only those).
+
+    A day is a rest day when it is listed in ``holidays``, or falls on a weekend and is
+    not listed in ``working_days`` (调休: a weekend day made a working day).
+    """
+
+    name: str
+    first_year: int
+    last_year: int
+    holidays: frozenset[_dt.date]
+    working_days: frozenset[_dt.date]
+    source: str = ""
+    weekend: frozenset[int] = frozenset({5, 6})  # date.weekday(): Saturday, Sunday
+
+    def years(self) -> str:
+        return (str(self.first_year) if self.first_year == self.last_year
+                else f"{self.first_year}–{self.last_year}")
+
+    def check(self, day: _dt.date) -> None:
+        if not self.first_year <= day.year <= self.last_year:
+            raise CalendarRangeError(
+                f"{day.isoformat()} is outside the working-day calendar {self.name!r}, which "
+                f"covers {self.years()} only ({self.source or 'no source stated'}); add the "
+                f"year {day.year} to the calendar from the official notice — no rest days "
+                "are guessed")
+
+    def is_working_day(self, day: _dt.date) -> bool:
+        self.check(day)
+        if day in self.holidays:
+            return False
+        return day.weekday() not in self.weekend or day in self.working_days
+
+
+def _no_calendar(period: Period) -> CalendarRangeError:
+    return CalendarRangeError(f"a period of {period} needs a working-day calendar, and none "
+                              "is given")
+
+
+def period_end(start: _dt.date, period: Period, calendar: WorkCalendar | None = None,
+               *, shift: bool = False) -> _dt.date:
+    """Last day (inclusive) of ``period`` counted from the day after ``start``.
+
+    ``shift``: 第二百零三条 — a last day that is a rest day moves to the next working day.
+    Working days and ``shift`` need ``calendar``; a day outside it raises
+    ``CalendarRangeError``.
+    """
+    if period.working:
+        if calendar is None:
+            raise _no_calendar(period)
+        day = start
+        left = period.amount
+        while left > 0:  # bounded by LIMITS.max_period and the calendar's years
+            day += _dt.timedelta(days=1)
+            if calendar.is_working_day(day):
+                left -= 1
+        return day
     end: _dt.date = start + period.delta()
+    if shift:
+        if calendar is None:
+            raise _no_calendar(period)
+        while not calendar.is_working_day(end):
+            end += _dt.timedelta(days=1)
     return end
 
 

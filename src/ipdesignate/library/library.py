@@ -65,6 +65,8 @@ def _classify(f: FsPath) -> str | None:
         return None
     if f.name == VOCABULARY_FILE:
         return ""  # the applicant vocabulary: taken, as what it is
+    if f.parent.name == "calendars":
+        return ""  # a working-day calendar, read by the lifecycle sections that name it
     located = load_bytes(raw, str(f), problems)
     if located is None:
         return f"it cannot be read as YAML ({problems[0]})" if problems else "it is empty"

@@ -35,6 +35,7 @@ durable_rules hazards and what we do about them (each has a test)
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import datetime as _dt
 import heapq
 import itertools
@@ -47,7 +48,7 @@ from typing import Any, Literal
 
 from .._core.errors import EventsError, IpdesignateError, LifecycleError, Path, Problem
 from .._core.limits import LIMITS
-from .._core.periods import parse_period, period_end
+from .._core.periods import CalendarRangeError, WorkCalendar, parse_period, period_end
 from .._core.yaml import Located
 from ..applicant.events import Event, check_history
 from ..rulebook.lifecycle_model import (
@@ -68,6 +69,7 @@ from ..rulebook.lifecycle_model import (
     derived_name,
 )
 from ..rulebook.model import Rulebook
+from .calendar import load_calendar
 from .timeline import DerivedFact, FactKind, Timeline
 
 # One lock for every session of every compiled lifecycle: the C core keeps global tables.
@@ -145,6 +147,8 @@ class LifecycleSource:
     # facts about the measure itself (its trial period): context of every timeline, never
     # an obligation or period of the unit
     context: tuple[str, ...] = ()
+    # the working-day calendar named by ``lifecycle.calendar`` (loaded when compiled)
+    calendar: WorkCalendar | None = None
 
     def active(self, rule: LifecycleRule) -> bool:
         """Whether the readings in force let ``rule`` take part (no gate: always)."""
@@ -211,6 +215,10 @@ def compile_source(source: LifecycleSource,
                    problems: list[Problem] | None = None) -> CompiledLifecycle:
     found: list[Problem] = []
     _Checker(source, found).check()
+    name = source.lifecycle.calendar if source.lifecycle is not None else None
+    if name is not None and source.calendar is None and not found:
+        calendar = load_calendar(name, source.file, found, located_by=source.located)
+        source = dataclasses.replace(source, calendar=calendar)
     if found:
         if problems is not None:
             problems.extend(found)
@@ -308,6 +316,26 @@ class _Checker:
                     self.problem((*at, name), f"{name!r} has no option {option!r}",
                                  expected="one of " + ", ".join(known[1]), found=option)
 
+    def check_calendar_use(self, at: Path, item: Derive) -> None:
+        """Working days and the holiday shift need the section's ``calendar``."""
+        if self.s.lifecycle is None or self.s.lifecycle.calendar is not None:
+            return
+        uses: list[tuple[Path, str]] = []
+        if isinstance(item, ObligationOut | PeriodOut):
+            key = "due" if isinstance(item, ObligationOut) else "lasts"
+            spec = item.due if isinstance(item, ObligationOut) else item.lasts
+            if spec.within is not None and "working" in spec.within:
+                uses.append(((*at, key, "within"), spec.within))
+            if spec.if_last_day_is_holiday is not None:
+                uses.append(((*at, key, "if_last_day_is_holiday"), "if_last_day_is_holiday"))
+        elif isinstance(item, StatusOut | BarOut) and item.lasts and "working" in item.lasts:
+            uses.append(((*at, "lasts"), item.lasts))
+        for path, what in uses:
+            self.problem(path, f"{what!r} is counted against a working-day calendar, and "
+                         "this lifecycle section names none",
+                         expected="lifecycle: {calendar: NAME} (a file calendars/NAME.yaml)",
+                         found=what)
+
     def check_rule(self, at: Path, rule: LifecycleRule,
                    kinds: Mapping[str, tuple[str, Path]]) -> None:
         on = rule.on
@@ -335,6 +363,7 @@ class _Checker:
                                  expected="a name some rule's 'then' derives", found=req.fact)
         for j, item in enumerate(rule.then):
             here: Path = (*at, "then", j)
+            self.check_calendar_use(here, item)
             if isinstance(item, ObligationOut):
                 self.check_match((*here, "met_by"), item.met_by)
             elif isinstance(item, PeriodOut) and item.closed_by is not None:
@@ -637,11 +666,11 @@ class _Run:
                                fact_ids)
             return
         if isinstance(item, BarOut):
-            period = parse_period(item.lasts)
+            period = parse_period(item.lasts, working=True)
             assert period is not None  # checked by the model
             for target in item.designations or (designation,):
                 fact = self.new_fact(rule, "bar", item.bar, target, day, event_ids, fact_ids)
-                fact.end = period_end(day, period)
+                fact.end = period_end(day, period, self.compiled.source.calendar)
                 self.publish(c, fact)
             return
         kind: FactKind = derived_kind(item)  # type: ignore[assignment]
@@ -659,9 +688,10 @@ class _Run:
                       fact_ids: tuple[str, ...]) -> None:
         fact = self.new_fact(rule, "status", value, designation, day, event_ids, fact_ids)
         if item is not None and item.lasts is not None:
-            period = parse_period(item.lasts)
+            period = parse_period(item.lasts, working=True)
             assert period is not None
-            fact.end = period_end(self.anchor(item, day, designation, fact_ids), period)
+            fact.end = period_end(self.anchor(item, day, designation, fact_ids), period,
+                                  self.compiled.source.calendar)
             if item.after is not None:
                 fact.after = item
         # A new status replaces the one before it from its first day on. Only statuses not
@@ -958,14 +988,15 @@ class CompiledLifecycle:
             month = spec.quarter_end * 3
             nxt = _dt.date(day.year + (month == 12), month % 12 + 1, 1)
             return nxt - _dt.timedelta(days=1), None
-        period = parse_period(spec.within)
+        period = parse_period(spec.within, working=True)
         assert period is not None  # checked by the model
+        shift = spec.if_last_day_is_holiday is not None
         if spec.from_ == "effective":
             if self.source.effective is None:
                 return None, ("the day the measure took effect is not known "
                               "(the rulebook's effective.from)")
-            return period_end(self.source.effective, period), None
-        return period_end(day, period), None
+            day = self.source.effective
+        return period_end(day, period, self.source.calendar, shift=shift), None
 
     # -- running --
 
@@ -1057,6 +1088,8 @@ class CompiledLifecycle:
             rule_id, error = state.error
             if isinstance(error, LifecycleError):
                 raise error
+            if isinstance(error, CalendarRangeError):
+                raise LifecycleError(str(error), rule_id) from error
             raise LifecycleError(f"{type(error).__name__}: {error}", rule_id) from error
         if stored:
             raise LifecycleError(f"an action failed: {stored}")

@@ -25,7 +25,7 @@ Name = Annotated[str, Field(pattern=NAME_PATTERN)]
 
 
 def _check_period(text: str) -> str:
-    why = period_problem(text)
+    why = period_problem(text, working=True)
     if why is not None:
         raise ValueError(why)
     return text
@@ -161,6 +161,9 @@ class Due(Strict):
 
     within: PeriodText | None = None
     from_: Literal["event", "effective"] = Field(default="event", alias="from")
+    # 期间的最后一日是法定休假日的，以休假日结束的次日为期间的最后一日: only where the
+    # rulebook says so, against the section's ``calendar``
+    if_last_day_is_holiday: Literal["next_working_day"] | None = None
     quarter_end: int | None = Field(default=None, ge=1, le=4)
     none: Text | None = None
 
@@ -176,6 +179,8 @@ class Due(Strict):
             raise ValueError("a due date needs exactly one of: within, quarter_end, none")
         if self.from_ != "event" and self.within is None:
             raise ValueError("'from' only goes with 'within'")
+        if self.if_last_day_is_holiday is not None and self.within is None:
+            raise ValueError("'if_last_day_is_holiday' only goes with 'within'")
         return self
 
 
@@ -280,4 +285,7 @@ class Lifecycle(Strict):
     """Rules that derive status, obligations and bars from dated events."""
 
     rules: tuple[LifecycleRule, ...] = ()
+    # the working-day calendar (calendars/NAME.yaml) that periods in working days and
+    # ``if_last_day_is_holiday`` are counted against
+    calendar: Annotated[str, Field(pattern=r"^[a-z][a-z0-9_-]*$")] | None = None
     note: str | None = None
