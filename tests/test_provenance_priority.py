@@ -155,8 +155,8 @@ def test_a_lifecycle_rule_may_cite_an_explainer_and_an_inferred_number(
     root = tmp_path / "books"
     shutil.copytree(bundled_directory(), root)
     book = root / "bj-ip-cluster-zone" / "2020.yaml"
-    old = ('      cite: {article: 8, item: 3, text: "市知识产权局对认定集聚示范区的，在网站上进行公示，'
-           '公示期满无异议的，向社会发布。"}\n')
+    old = ('      cite: {article: 8, item: 3, text: "市知识产权局对认定集聚示范区的，'
+           '在网站上进行公示，公示期满无异议的，向社会发布。"}\n')
     text = book.read_text("utf-8")
     assert old in text
     book.write_text(text.replace(old, old[:-2] + (
