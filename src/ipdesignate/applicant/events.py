@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any
 from pydantic import BaseModel, ConfigDict, Field
 
 from .._core.errors import Path, Problem
-from .._core.limits import Day, date_problem
+from .._core.limits import Day, as_date, date_problem
 
 if TYPE_CHECKING:
     from .._core.yaml import Located
@@ -160,7 +160,7 @@ def _describe(spec: FieldSpec) -> str:
             "designation": "a designation id"}.get(spec.type, "text")
 
 
-_EVENT_KEYS = ("id", "type", "date", "designation", "details", "ref", "note")
+EVENT_KEYS = ("id", "type", "date", "designation", "details", "ref", "note")
 
 
 def parse_events(
@@ -210,9 +210,9 @@ def _one_event(located: Located, at: Path, item: Any, problems: list[Problem]) -
         return None
     ok = True
     for key in item:
-        if key not in _EVENT_KEYS:
+        if key not in EVENT_KEYS:
             problems.append(located.problem((*at, key), f"unknown event key {key!r}", key=True,
-                                            expected="one of " + ", ".join(_EVENT_KEYS),
+                                            expected="one of " + ", ".join(EVENT_KEYS),
                                             found=_show(key)))
             ok = False
     for key in ("id", "type"):
@@ -228,13 +228,13 @@ def _one_event(located: Located, at: Path, item: Any, problems: list[Problem]) -
             ok = False
     date = item.get("date")
     if isinstance(date, str):
-        try:
-            date = _dt.date.fromisoformat(date.strip())
-        except ValueError:
+        try:  # exactly YYYY-MM-DD, as the schema says (fromisoformat also takes 20240315)
+            date = as_date(date)
+        except ValueError as exc:
             date = None
-            problems.append(located.problem((*at, "date"), "the event date cannot be parsed",
-                                            expected="a calendar date YYYY-MM-DD",
-                                            found=_show(item["date"])))
+            problems.append(located.problem(
+                (*at, "date"), f"the event date cannot be parsed: {exc}",
+                expected="a calendar date YYYY-MM-DD", found=_show(item["date"])))
             ok = False
     elif not isinstance(date, _dt.date):
         problems.append(located.problem((*at, "date") if "date" in item else at,

@@ -15,6 +15,8 @@ def add_parser(sub: Any) -> None:
     s: argparse.ArgumentParser = sub.add_parser("schema", help="print a JSON Schema")
     s.add_argument("what", choices=KINDS)
     add_rulebooks_option(s)
+    s.add_argument("--measure", metavar="ID",
+                   help="events: one measure's event types (default: any measure's)")
     s.set_defaults(run=run)
 
 
@@ -28,5 +30,11 @@ def run(args: argparse.Namespace) -> int:
     vocabulary = None
     if args.what == "profile" and (args.rulebooks or os.environ.get(ENV_VAR)):
         vocabulary = library(args).vocabulary
-    write(json.dumps(schema(args.what, vocabulary), indent=2, ensure_ascii=False) + "\n", None)
+    events = None
+    if args.what == "events":
+        lib = library(args)
+        measures = [args.measure] if args.measure else sorted(lib.measures)
+        events = {m: lib.event_vocabulary(m) for m in measures}
+    write(json.dumps(schema(args.what, vocabulary, events), indent=2, ensure_ascii=False)
+          + "\n", None)
     return EXIT_OK

@@ -221,7 +221,9 @@ def create_app(settings: Settings, library: Library | None = None) -> FastAPI:
             return problem_response(document("not-found", f"no schema {what!r}; there are: "
                                              f"{', '.join(SCHEMAS)}"))
         if what not in schemas_cache:
-            schemas_cache[what] = json.dumps(schema(what, state.service.library.vocabulary),
+            lib = state.service.library
+            events = {m: lib.event_vocabulary(m) for m in lib.measures}
+            schemas_cache[what] = json.dumps(schema(what, lib.vocabulary, events),
                                              ensure_ascii=False).encode()
         return Response(schemas_cache[what], media_type="application/json")
 

@@ -32,6 +32,7 @@ from ..applicant.vocabulary import FILE_NAME as VOCABULARY_FILE
 from ..applicant.vocabulary import Vocabulary, default_vocabulary
 from ..decision.model import Basis, Decision
 from ..eligibility.evaluate import CompiledRulebook
+from ..rulebook.lifecycle_model import EventType
 from .batch import Batch, Outcome, applicant_name
 from .checks import overlapping_windows
 from .load import load_rulebook
@@ -213,6 +214,21 @@ class Library:
         """The library of ``$IPDESIGNATE_RULEBOOKS`` if set, else the law bundled with the
         package (what ``ipdesignate`` uses without ``--rulebooks``)."""
         return cls.load([default_directory()])
+
+    def event_vocabulary(self, measure: str
+                         ) -> tuple[dict[str, EventType], frozenset[str]]:
+        """The event types and designations a history of ``measure`` may use (over all
+        its versions); what ``schema events`` describes."""
+        versions = self.measures.get(measure)
+        if not versions:
+            raise UnknownNameError(
+                f"no measure {measure!r}{did_you_mean(measure, self.measures)}; known: "
+                f"{', '.join(sorted(self.measures))}", kind="measure", name=measure,
+                known=sorted(self.measures))
+        types: dict[str, EventType] = {}
+        for rb in versions:
+            types.update(rb.model.event_types)
+        return types, frozenset(d for rb in versions for d in rb.model.designations)
 
     def all(self) -> list[CompiledRulebook]:
         return [rb for versions in self.measures.values() for rb in versions]
