@@ -145,3 +145,12 @@ def test_a_list_whose_every_unit_is_broken_counts_every_unit() -> None:
     units = read_units("b.yaml", text.encode(), [])
     assert [(u.unit, u.located) for u in units] == [("#1 (at line 1)", None),
                                                     ("#2 (at line 4)", None)]
+
+
+def test_units_written_as_units_are_units_even_without_events() -> None:
+    # found by the fuzz suite: 'vents:' in every unit made the list one unit's events
+    text = ("- unit: z0\n  vents: []\n- unit: z1\n  vents: []\n")
+    problems: list[Any] = []
+    units = read_units("b.yaml", text.encode(), problems)
+    assert [(u.unit, u.located) for u in units] == [("z0", None), ("z1", None)]
+    assert any("a unit needs 'events'" in str(p) for p in problems)

@@ -206,3 +206,13 @@ def test_event_histories_in_embedded_tests_are_checked_at_load(
     code, _, err, _ = cli(capsys, "validate", str(f))
     assert code == 1 and "unknown event type 'designatd'" in err, err
     assert LOCATED.match(err) and "events[0].type" in err
+
+
+def test_a_whole_profile_problem_of_a_test_case_is_located_at_the_case(
+        capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    # found by the fuzz suite: "sme_members (85) cannot exceed member_units (16)" had no line
+    f = rulebook(tmp_path, "    with: {entity_type: park}\n",
+                 "    with: {entity_type: park, member_units: 16}\n")
+    code, _, err, _ = cli(capsys, "validate", str(f))
+    assert code == 1 and "cannot exceed member_units" in err, err
+    assert LOCATED.match(err), err

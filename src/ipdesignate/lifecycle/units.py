@@ -64,11 +64,16 @@ def _is_unit(item: Any) -> bool:
     return isinstance(item, dict) and "events" in item
 
 
+def _unit_like(item: Any) -> bool:
+    """Written as a unit (``unit:`` or ``events:``), even if it is not a well-formed one."""
+    return isinstance(item, dict) and ("events" in item or "unit" in item)
+
+
 def _from_document(located: Located, problems: list[Problem]) -> list[Unit]:
     data = located.data
     if isinstance(data, dict):
         return [_one(located, (), data, problems, "unit")]
-    if isinstance(data, list) and (not data or any(_is_unit(d) for d in data)):
+    if isinstance(data, list) and (not data or any(_unit_like(d) for d in data)):
         return [_one(located, (i,), item, problems, f"unit {i + 1}")
                 for i, item in enumerate(data)]
     if isinstance(data, list):
@@ -206,7 +211,7 @@ def _json_items(path: str, text: str, problems: list[Problem]) -> list[Unit] | N
                 break
             pos = resume
             continue
-        seen_unit = seen_unit or _is_unit(value)
+        seen_unit = seen_unit or _unit_like(value)
         seen_named = seen_named or (_is_unit(value) and "unit" in value)
         mine: list[Problem] = []
         located = load_text(text[start:end], path, mine, start=lines.at(start))
@@ -282,7 +287,7 @@ def _yaml_items(path: str, text: str, problems: list[Problem]) -> list[Unit] | N
             continue
         located = _as_item_of_list(located, k)
         item = located.data[k]
-        seen_unit = seen_unit or _is_unit(item)
+        seen_unit = seen_unit or _unit_like(item)
         parts.append((_one(located, (k,), item, mine, f"unit {k + 1}"), mine, line))
     if not seen_unit:
         return None  # no item is a unit: a bare list of one unit's events

@@ -158,6 +158,9 @@ def _changed_view(located: Located, rulebook: Rulebook, index: int,
                if k in changed or not isinstance(v, (dict, list))}
     values, keys = bases.get(case.base, ({}, {}))
     view = Located(partial, located.file)
+    case_at = located.values.get(("tests", index))
+    if case_at is not None:  # a problem of the whole profile: at the case
+        view.values[()] = case_at
     for k in partial:
         if (k,) in values:
             view.values[(k,)] = values[(k,)]
