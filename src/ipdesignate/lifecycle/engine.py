@@ -48,7 +48,13 @@ from typing import Any, Literal
 
 from .._core.errors import EventsError, IpdesignateError, LifecycleError, Path, Problem
 from .._core.limits import LIMITS
-from .._core.periods import CalendarRangeError, WorkCalendar, parse_period, period_end
+from .._core.periods import (
+    CalendarRangeError,
+    Period,
+    WorkCalendar,
+    parse_period,
+    period_end,
+)
 from .._core.yaml import Located
 from ..applicant.events import Event, check_history
 from ..rulebook.lifecycle_model import (
@@ -125,7 +131,7 @@ class _Action:
 
     name: str  # the durable_rules rule name
     rule: LifecycleRule
-    role: Literal["derive", "close", "after"]
+    role: Literal["derive", "close", "after", "recur"]
     n_requires: int = 0
     deadline: bool = False  # the trigger is a tick ("t") joined with the fact ("m")
     item: Derive | None = None  # for close/after: the item that made the fact
@@ -537,6 +543,10 @@ class _Fact:
     in_engine: bool = False
     after: StatusOut | None = None
     reading: str | None = None
+    opener: str | None = None  # the event whose processing derived it: never its closer
+    recurring: ObligationOut | None = None  # an instance of a recurring obligation
+    origin: _dt.date | None = None  # the first instance's start
+    cycle: int = 1
 
     def public(self) -> DerivedFact:
         return DerivedFact(
@@ -573,6 +583,10 @@ class _Run:
         self.by_name: dict[str, list[_Fact]] = {}
         self.derived: dict[str, int] = {}  # facts derived per rule, for the bound
         self.bound = LIMITS.max_derivations_per_event * (len(events) + 1)
+        self.current: str | None = None  # the event being processed (its cascade)
+        # recurring obligations open instances up to the first one after the last event
+        self.horizon = events[-1].date if events else _dt.date.min
+        self.series_used: set[tuple[str, str, str | None, str]] = set()
 
     # -- engine calls (made inside actions, so the lock is already held) --
 
@@ -603,6 +617,9 @@ class _Run:
         day = _dt.date.fromordinal(t["day"] if t is not None else m["day"])
         if action.role == "close":
             self.close(c, action, fact_id=m["fact"], event_id=ref, day=day)
+            return
+        if action.role == "recur":
+            self.recur(c, self.facts[ref], day)
             return
         designation: str | None = m["designation"] or None
         reqs = [self.basis(req, day, designation, getattr(c, f"r{i}")._d)
@@ -654,6 +671,7 @@ class _Run:
         fid = f"f{len(self.facts) + 1}"
         fact = _Fact(fid, kind, name, designation, start, rule, event_ids, fact_ids)
         fact.reading = self.compiled.source.reading_of(rule)
+        fact.opener = self.current
         self.facts[fid] = fact
         self.by_name.setdefault(name, []).append(fact)
         return fact
@@ -681,7 +699,57 @@ class _Run:
             fact.due, fact.missing = self.compiled.due(due_spec, day)
             if isinstance(item, PeriodOut):
                 fact.end = fact.due
+        if isinstance(item, ObligationOut) and item.every is not None:
+            fact.recurring, fact.origin = item, day
         self.publish(c, fact)
+        if fact.recurring is not None:
+            self.schedule_recur(fact)
+
+    def schedule_recur(self, fact: _Fact) -> None:
+        """The next instance of a recurring obligation, on the corresponding day counted
+        from the first (no month-end drift), while the history reaches that far: instances
+        open up to the first one after the unit's last event."""
+        assert fact.recurring is not None and fact.recurring.every is not None
+        if fact.start > self.horizon:
+            return
+        every = parse_period(fact.recurring.every, working=True)
+        assert every is not None and fact.origin is not None
+        nxt = period_end(fact.origin, Period(every.amount * (fact.cycle), every.unit),
+                         self.compiled.source.calendar)
+        self.ticks += 1
+        item = {"sid": self.sid, "id": f"recur:{self.ticks}", "kind": "recur",
+                "rule": fact.rule.id, "name": fact.name, "ref": fact.id,
+                "day": nxt.toordinal()}
+        heapq.heappush(self.agenda, (nxt.toordinal(), 0, next(self.seq), item))
+
+    def holds(self, rule: LifecycleRule, day: _dt.date, designation: str | None) -> bool:
+        """Whether ``rule``'s requires hold and its unless do not, on ``day``."""
+        def found(req: Requirement) -> bool:
+            for f in self.by_name.get(req.fact, ()):
+                if f.start > day or (req.same_designation and f.designation != designation):
+                    continue
+                if req.current and not (f.closed is None and f.superseded_by is None
+                                        and (f.end is None or f.end >= day)):
+                    continue
+                return True
+            return False
+        return all(map(found, rule.requires)) and not any(map(found, rule.unless))
+
+    def recur(self, c: Any, prev: _Fact, day: _dt.date) -> None:
+        """Open the next instance of ``prev``'s recurring obligation, if it still applies."""
+        item = prev.recurring
+        assert item is not None
+        # The new cycle is counted from the next day (第二百零一条): it opens only if
+        # what the rule rests on still holds then, so a term's last day opens no cycle.
+        if not self.holds(prev.rule, day + _dt.timedelta(days=1), prev.designation):
+            return  # the designation it rests on has ended: the duty ends with it
+        fact = self.new_fact(prev.rule, "obligation", prev.name, prev.designation, day,
+                             prev.event_ids, (*prev.fact_ids, prev.id))
+        fact.opener = None
+        fact.due, fact.missing = self.compiled.due(item.due, day)
+        fact.recurring, fact.origin, fact.cycle = item, prev.origin, prev.cycle + 1
+        self.publish(c, fact)
+        self.schedule_recur(fact)
 
     def derive_status(self, c: Any, rule: LifecycleRule, value: str, item: StatusOut | None,
                       day: _dt.date, designation: str | None, event_ids: tuple[str, ...],
@@ -722,8 +790,18 @@ class _Run:
     def close(self, c: Any, action: _Action, *, fact_id: str, event_id: str,
               day: _dt.date) -> None:
         fact = self.facts[fact_id]
-        if fact.closed is not None:
-            return
+        if fact.closed is not None or event_id == fact.opener:
+            return  # the event that opened an obligation never also meets it
+        if fact.recurring is not None:
+            # one event meets one instance: the earliest still open
+            key = (fact.rule.id, fact.name, fact.designation, event_id)
+            if key in self.series_used:
+                return
+            self.series_used.add(key)
+            fact = next(f for f in self.by_name[fact.name]
+                        if f.rule is fact.rule and f.designation == fact.designation
+                        and f.recurring is not None and f.closed is None and f.start <= day
+                        and f.opener != event_id)
         self.used.add(event_id)
         fact.closed = day
         fact.closed_by = event_id
@@ -947,6 +1025,10 @@ class CompiledLifecycle:
                         event_terms.append({"$lte": {"day": {"o": "end"}}})
                     self._add(out, _Action(f"{rule.id}#closed{j}", rule, "close", item=item),
                               [{"o": {"$and": fact_terms}}, {"m": {"$and": event_terms}}])
+                if isinstance(item, ObligationOut) and item.every is not None:
+                    self._add(out, _Action(f"{rule.id}#recur{j}", rule, "recur", item=item),
+                              [{"m": {"$and": [{"kind": "recur"}, {"rule": rule.id},
+                                               {"name": item.obligation}]}}])
                 if isinstance(item, StatusOut) and item.after is not None:
                     self._add(out, _Action(f"{rule.id}#after{j}", rule, "after", 0, True, item),
                               _deadline_pattern(item.status, rule.id))
@@ -1047,6 +1129,7 @@ class CompiledLifecycle:
                 raise LifecycleError("the rules keep scheduling deadlines without end; "
                                      "check rules whose deadlines start new deadlines")
             _, _, _, item = heapq.heappop(state.agenda)
+            state.current = item["ref"] if item["kind"] == "event" else None
             handled = self._call(state, "assert_fact", item)
             pending, state.transient = state.transient, []
             if handled:

@@ -208,6 +208,10 @@ class ObligationOut(Strict):
     obligation: Name
     due: Due
     met_by: EventMatch
+    # a recurring duty (每年考核一次): a new instance opens every PERIOD after the first,
+    # on the corresponding day, while the rule's ``requires`` still hold and its
+    # ``unless`` do not; each event meets at most one instance (the earliest open one)
+    every: PeriodText | None = None
 
 
 class PeriodOut(Strict):
