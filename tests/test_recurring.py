@@ -74,7 +74,7 @@ def test_a_late_event_meets_the_overdue_cycle_not_the_new_one(tmp_path: Path) ->
     cycles = _cycles(facts)
     assert cycles[0][2:] == ("2021-04-01", "a1")  # met late: the breach stays
     assert cycles[1][2] is None
-    assert [f["start"] for f in facts if f["name"] == "assessment_missed"][0] == "2021-03-11"
+    assert next(f["start"] for f in facts if f["name"] == "assessment_missed") == "2021-03-11"
 
 
 def test_recurrence_stops_when_the_designation_ends_and_at_the_history(
