@@ -94,3 +94,16 @@ def test_the_opening_event_never_meets_its_obligation(tmp_path: Path) -> None:
                if f["name"] == "next_review"]
     # r1 opens the first re-review and does not meet it; r2 meets it and opens the next
     assert reviews == [("2020-05-01", "2023-05-01", "r2"), ("2023-04-01", "2026-04-01", None)]
+
+
+def test_every_in_working_days_needs_a_calendar(tmp_path: Path) -> None:
+    section = tmp_path / "section.yaml"
+    section.write_text(Path(SECTION).read_text(encoding="utf-8").replace(
+        "every: 1 year", "every: 20 working days"), encoding="utf-8")
+    f = tmp_path / "unit.yaml"
+    f.write_text("unit: u1\nevents:\n" + DESIGNATED, encoding="utf-8")
+    err = io.StringIO()
+    with contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(err):
+        code = main(["timeline", str(f), "--rulebook", str(section)])
+    assert code == 1
+    assert "section.yaml:33:" in err.getvalue() and "names none" in err.getvalue()

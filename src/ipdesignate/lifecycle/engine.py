@@ -334,7 +334,9 @@ class _Checker:
                 uses.append(((*at, key, "within"), spec.within))
             if spec.if_last_day_is_holiday is not None:
                 uses.append(((*at, key, "if_last_day_is_holiday"), "if_last_day_is_holiday"))
-        elif isinstance(item, StatusOut | BarOut) and item.lasts and "working" in item.lasts:
+        if isinstance(item, ObligationOut) and item.every and "working" in item.every:
+            uses.append(((*at, "every"), item.every))
+        if isinstance(item, StatusOut | BarOut) and item.lasts and "working" in item.lasts:
             uses.append(((*at, "lasts"), item.lasts))
         for path, what in uses:
             self.problem(path, f"{what!r} is counted against a working-day calendar, and "
