@@ -9,22 +9,14 @@ from pathlib import Path
 
 import pytest
 
-from ipdesignate.cli.main import SUBCOMMANDS, main, parser
+from ipdesignate.cli.main import SUBCOMMANDS, parser
+from tests.test_cli import run
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLES = sorted((ROOT / "examples").glob("*.yaml"))
 LIFECYCLE = ROOT / "examples" / "lifecycle"
 BATCHES = ROOT / "tests" / "lifecycle"
 FORMATS = ("text", "json", "markdown")
-
-
-def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
-    try:
-        code = main(list(argv))
-    except SystemExit as exc:  # argparse usage errors
-        code = int(exc.code or 0)
-    out, err = capsys.readouterr()
-    return code, out, err
 
 
 def _expect(path: Path) -> dict[str, str]:

@@ -134,11 +134,15 @@ def entity_type(c: Compiler, chk: EntityTypeCheck, path: Path) -> CheckFn:
     return fn
 
 
+def _declared(c: Compiler, name: str, path: Path) -> None:
+    if name not in c.rulebook.attestations:
+        c.problem(path, f"attestation {name!r} is not declared"
+                  f"{did_you_mean(name, c.rulebook.attestations)}",
+                  expected="a name declared under 'attestations'", found=repr(name))
+
+
 def attestation(c: Compiler, chk: AttestationCheck, path: Path) -> CheckFn:
-    if chk.attestation not in c.rulebook.attestations:
-        c.problem((*path, "attestation"), f"attestation {chk.attestation!r} is not declared"
-                  f"{did_you_mean(chk.attestation, c.rulebook.attestations)}",
-                  expected="a name declared under 'attestations'", found=repr(chk.attestation))
+    _declared(c, chk.attestation, (*path, "attestation"))
     name = chk.attestation
     key = f"attestations.{name}"
 
@@ -159,13 +163,6 @@ def attestation(c: Compiler, chk: AttestationCheck, path: Path) -> CheckFn:
         return FAIL
 
     return fn
-
-
-def _declared(c: Compiler, name: str, path: Path) -> None:
-    if name not in c.rulebook.attestations:
-        c.problem(path, f"attestation {name!r} is not declared"
-                  f"{did_you_mean(name, c.rulebook.attestations)}",
-                  expected="a name declared under 'attestations'", found=repr(name))
 
 
 def claimed(c: Compiler, chk: ClaimedCheck, path: Path) -> CheckFn:
