@@ -230,3 +230,13 @@ def test_diff_of_a_version_with_itself_is_empty(capsys: pytest.CaptureFixture[st
     assert ": 0 changes" in out and "0 flips, 0 errors" in out
     code, _, err = run(capsys, "diff", str(book), str(ROOT / "no-such.yaml"))
     assert code == 1 and "no-such.yaml" in err
+
+
+def test_a_passed_publicity_period_ends_and_is_never_overdue(
+        capsys: pytest.CaptureFixture[str]) -> None:
+    """第十四条's 7-day publicity is the bureau's period: once over it has ended; the unit
+    owes nothing, so nothing about it is overdue."""
+    code, out, _ = run(capsys, "timeline", str(LIFECYCLE / "pilot-unit-history.yaml"),
+                       "--on", "2022-06-01")
+    assert code == 0
+    assert "period review_publicity: ended" in out and "overdue" not in out

@@ -59,7 +59,8 @@ class DerivedFact(BaseModel):
         return self.end is None or on <= self.end
 
 
-ObligationState = Literal["open", "met", "met_late", "overdue"]
+# A period (a publicity, a trial) runs and ends; only an obligation of the unit can be overdue.
+ObligationState = Literal["open", "met", "met_late", "overdue", "ended"]
 
 
 class ObligationOnDate(BaseModel):
@@ -103,7 +104,8 @@ class Timeline(BaseModel):
 
     def obligations(self, on: _dt.date, *, include_periods: bool = False
                     ) -> list[ObligationOnDate]:
-        """Obligations opened on or before ``on``: open, met, met late or overdue on that day."""
+        """Obligations opened on or before ``on``: open, met, met late or overdue on that day
+        (with ``include_periods``, periods too: open, or ended once their last day passed)."""
         kinds = ("obligation", "period") if include_periods else ("obligation",)
         out: list[ObligationOnDate] = []
         for f in self.facts:
@@ -113,7 +115,7 @@ class Timeline(BaseModel):
             if f.closed is not None and f.closed <= on:
                 state = "met_late" if f.due is not None and f.closed > f.due else "met"
             elif f.due is not None and on > f.due:
-                state = "overdue"
+                state = "ended" if f.kind == "period" else "overdue"
             else:
                 state = "open"
             out.append(ObligationOnDate(on=on, state=state, fact=f))
