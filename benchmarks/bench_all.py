@@ -41,7 +41,7 @@ sys.path.insert(0, str(ROOT / "benchmarks"))
 sys.path.insert(0, str(ROOT))
 
 import population  # noqa: E402
-from bench_eval import ZEN_EXPRESSIONS, zen_input  # noqa: E402
+from bench_eval import zen_graph, zen_input  # noqa: E402
 from floor import pilot_floor  # noqa: E402
 
 import ipdesignate  # noqa: E402
@@ -66,18 +66,7 @@ def say(text: str) -> None:
 def zen_loader_engine() -> Any:
     import zen
 
-    content = {
-        "nodes": [
-            {"id": "in", "type": "inputNode", "name": "request", "position": {"x": 0, "y": 0}},
-            {"id": "criteria", "type": "expressionNode", "name": "pilot criteria",
-             "position": {"x": 200, "y": 0},
-             "content": {"expressions": [{"id": str(i), "key": k, "value": v}
-                                         for i, (k, v) in enumerate(ZEN_EXPRESSIONS.items())]}},
-            {"id": "out", "type": "outputNode", "name": "response", "position": {"x": 400, "y": 0}},
-        ],
-        "edges": [{"id": "e1", "sourceId": "in", "targetId": "criteria", "type": "edge"},
-                  {"id": "e2", "sourceId": "criteria", "targetId": "out", "type": "edge"}],
-    }
+    content = zen_graph()
     return zen.ZenEngine({"loader": {"type": "static", "content": {"pilot": content}}})
 
 

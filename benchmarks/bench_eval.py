@@ -83,10 +83,9 @@ ZEN_EXPRESSIONS = {
 }
 
 
-def zen_decision() -> Any:
-    import zen
-
-    content = {
+def zen_graph() -> dict[str, Any]:
+    """The pilot criteria as one ZEN decision graph (input -> expressions -> output)."""
+    return {
         "nodes": [
             {"id": "in", "type": "inputNode", "name": "request", "position": {"x": 0, "y": 0}},
             {"id": "criteria", "type": "expressionNode", "name": "pilot criteria",
@@ -98,7 +97,12 @@ def zen_decision() -> Any:
         "edges": [{"id": "e1", "sourceId": "in", "targetId": "criteria", "type": "edge"},
                   {"id": "e2", "sourceId": "criteria", "targetId": "out", "type": "edge"}],
     }
-    return zen.ZenEngine().create_decision(json.dumps(content))
+
+
+def zen_decision() -> Any:
+    import zen
+
+    return zen.ZenEngine().create_decision(json.dumps(zen_graph()))
 
 
 def zen_input(p: Any) -> dict[str, Any]:

@@ -141,6 +141,13 @@ def _declared(c: Compiler, name: str, path: Path) -> None:
                   expected="a name declared under 'attestations'", found=repr(name))
 
 
+def _statement(a: Any, verb: str, *, with_note: bool = False) -> str:
+    """What an attestation says, as the trace shows it."""
+    text = (f"{verb if a.holds else 'denies'}, by {a.by} on {a.on.isoformat()}, "
+            f"evidence: {a.evidence}")
+    return text + (f", note: {a.note}" if with_note and a.note else "")
+
+
 def attestation(c: Compiler, chk: AttestationCheck, path: Path) -> CheckFn:
     _declared(c, chk.attestation, (*path, "attestation"))
     name = chk.attestation
@@ -152,8 +159,7 @@ def attestation(c: Compiler, chk: AttestationCheck, path: Path) -> CheckFn:
             tr.inputs[key] = None
             tr.notes.append(f"no attestation {name!r}: an officer must assess this clause")
             return REVIEW
-        tr.inputs[key] = (f"{'states' if a.holds else 'denies'}, by {a.by} on "
-                          f"{a.on.isoformat()}, evidence: {a.evidence}")
+        tr.inputs[key] = _statement(a, "states")
         if a.holds:
             tr.declared.append(name)
             return PASS
@@ -177,9 +183,7 @@ def claimed(c: Compiler, chk: ClaimedCheck, path: Path) -> CheckFn:
             tr.inputs[key] = None
             tr.notes.append(f"no claim {name!r} was made")
             return FAIL
-        tr.inputs[key] = (f"{'claims' if a.holds else 'denies'}, by {a.by} on "
-                          f"{a.on.isoformat()}, evidence: {a.evidence}"
-                          + (f", note: {a.note}" if a.note else ""))
+        tr.inputs[key] = _statement(a, "claims", with_note=True)
         return PASS if a.holds else FAIL
 
     return fn
