@@ -74,9 +74,9 @@ def test_holiday_shift_only_when_asked() -> None:
 
 def test_beyond_the_calendar_is_an_error_naming_it() -> None:
     cal = _calendar()
-    with pytest.raises(CalendarRangeError, match=r"'cn-mainland'.*2023–2025"):
-        period_end(D(2025, 12, 29), Period(5, "working days"), cal)
-    with pytest.raises(CalendarRangeError, match="2023–2025"):
+    with pytest.raises(CalendarRangeError, match=r"'cn-mainland'.*2023–2026"):
+        period_end(D(2026, 12, 28), Period(5, "working days"), cal)
+    with pytest.raises(CalendarRangeError, match="2023–2026"):
         period_end(D(2022, 12, 1), Period(5, "working days"), cal)
     with pytest.raises(CalendarRangeError, match="needs a working-day calendar"):
         period_end(D(2024, 1, 1), Period(5, "working days"))
@@ -94,9 +94,9 @@ def test_timeline_counts_working_days_and_shifts(tmp_path: Path) -> None:
 
 def test_timeline_beyond_the_calendar_fails_cleanly(tmp_path: Path) -> None:
     code, _, err = _timeline(
-        tmp_path, "  - {id: e1, type: proposed, date: 2025-12-29, designation: d}\n")
+        tmp_path, "  - {id: e1, type: proposed, date: 2026-12-28, designation: d}\n")
     assert code == 1
-    assert "cn-mainland" in err and "2023–2025" in err and "publicity" in err
+    assert "cn-mainland" in err and "2023–2026" in err and "publicity" in err
     assert "Traceback" not in err
 
 
@@ -136,3 +136,12 @@ def test_calendar_next_to_the_rulebook_is_used_and_checked(tmp_path: Path) -> No
         section=str(section))
     assert code == 1
     assert "calendars/cn-mainland.yaml:" in err and "2030-01-02 is not a weekend day" in err
+
+
+def test_the_2026_notice_as_published() -> None:
+    """国务院办公厅关于2026年部分节假日安排的通知 (2025-11-04): 春节 2月15日至23日, 9 days;
+    2月14日、2月28日 (Saturdays) and 1月4日 (a Sunday) are working days."""
+    cal = _calendar()
+    assert not any(cal.is_working_day(D(2026, 2, day)) for day in range(15, 24))
+    assert all(cal.is_working_day(d) for d in (D(2026, 1, 4), D(2026, 2, 14), D(2026, 2, 28)))
+    assert not cal.is_working_day(D(2026, 10, 7)) and cal.is_working_day(D(2026, 10, 10))
