@@ -9,7 +9,7 @@ a loaded file, so every problem is reported at its line and column.
 from __future__ import annotations
 
 import datetime as _dt
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
@@ -169,8 +169,12 @@ def parse_events(
     event_types: Mapping[str, EventType],
     problems: list[Problem],
     designations: frozenset[str] | None = None,
+    check: Callable[[Sequence[Event], Mapping[str, EventType], frozenset[str] | None],
+                    list[HistoryIssue]] | None = None,
 ) -> list[Event] | None:
-    """Events from the list at ``path`` in ``located``; None (and problems) when any is bad."""
+    """Events from the list at ``path`` in ``located``; None (and problems) when any is bad.
+    ``check`` replaces ``check_history`` (a history read across versions checks its old
+    events against the old version)."""
     raw: Any = located.data
     for step in path:
         raw = raw[step]
@@ -187,7 +191,7 @@ def parse_events(
         if event is not None:
             events.append(event)
             where.append(at)
-    for issue in check_history(events, event_types, designations):
+    for issue in (check or check_history)(events, event_types, designations):
         at = where[issue.index]
         problems.append(located.problem((*at, *issue.key), issue.message,
                                         expected=issue.expected, found=issue.found))

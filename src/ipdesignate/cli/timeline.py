@@ -82,10 +82,17 @@ def load_lifecycle(path: str, problems: list[Problem]) -> CompiledLifecycle | No
         return None
     if isinstance(located.data, dict) and "rulebook" in located.data:
         try:
-            lifecycle: CompiledLifecycle | None = load_rulebook(path).lifecycle
+            rb = load_rulebook(path)
         except RulebookError as exc:
             problems.extend(exc.problems)
             return None
+        lifecycle: CompiledLifecycle | None = rb.lifecycle
+        if lifecycle is not None and rb.model.lifecycle is not None and (
+                rb.model.lifecycle.carries_over is not None):
+            from ..library.carry import carried_lifecycle
+
+            # one file: events that predate it are refused, naming the version they need
+            lifecycle = carried_lifecycle(rb, None)  # type: ignore[assignment]
         if lifecycle is None:
             problems.append(located.problem((), "this rulebook has no lifecycle section",
                                             expected="a 'lifecycle' section"))
@@ -125,7 +132,7 @@ def _from_library(args: argparse.Namespace, types_used: set[str]) -> CompiledLif
         raise IpdesignateError(f"{measure}: no single version's lifecycle fits; versions: "
                                f"{'; '.join(rb.window() for rb in versions)}; give --on DATE "
                                "or --rulebook FILE")
-    lifecycle: CompiledLifecycle = chosen[0].lifecycle
+    lifecycle: CompiledLifecycle = lib.lifecycle_of(chosen[0])
     return lifecycle
 
 
@@ -162,7 +169,12 @@ def _fact_line(f: DerivedFact) -> str:
     cite = _cite(f)
     more = f" ({'; '.join(extra)})" if extra else ""
     return (f"  {f.id} {f.kind} {f.name}{where}: {span}{more}\n"
-            f"      rule {f.rule_id}, {cite}; events {', '.join(f.event_ids)}")
+            f"      rule {_rule(f)}, {cite}; events {', '.join(f.event_ids)}")
+
+
+def _rule(f: DerivedFact) -> str:
+    """The rule's id, and whose it is when the timeline crosses versions."""
+    return f"{f.rule_id} of version {f.version}" if f.version else f.rule_id
 
 
 def _cite(f: DerivedFact) -> str:
@@ -177,22 +189,23 @@ def _cite(f: DerivedFact) -> str:
 def _text(timeline: Timeline, on: _dt.date | None, context: tuple[str, ...] = ()) -> str:
     out = [f"unit {timeline.unit} ({timeline.rulebook})"]
     out += [f"  context: {c}" for c in context]
+    out += [f"  carried over: {eid} {how}" for eid, how in timeline.carried.items()]
     if on is None:
         out += [_fact_line(f) for f in timeline.facts] or ["  no lifecycle rule applies"]
     else:
         out.append(f"  on {on}:")
         for d in timeline.designations():
             s = timeline.status(d, on)
-            out.append(f"  status {d}: " + (f"{s.value} (since {s.start}; rule {s.rule_id}, "
+            out.append(f"  status {d}: " + (f"{s.value} (since {s.start}; rule {_rule(s)}, "
                                               f"{_cite(s)})" if s else "none"))
         for o in timeline.obligations(on, include_periods=True):
             due = (f"due {o.fact.due}" if o.fact.due
                    else f"no due date: {o.fact.missing}" if o.fact.missing else "no due date")
             out.append(f"  {o.fact.kind} {o.fact.name}: {o.state}, {due} "
-                       f"(rule {o.fact.rule_id}, {_cite(o.fact)})")
+                       f"(rule {_rule(o.fact)}, {_cite(o.fact)})")
         for f in timeline.in_force(on, "bar"):
             out.append(f"  bar {f.name} [{f.designation}] until {f.end} "
-                       f"(rule {f.rule_id}, {_cite(f)})")
+                       f"(rule {_rule(f)}, {_cite(f)})")
     if timeline.unused_events:
         out.append(f"  events no rule used: {', '.join(timeline.unused_events)}")
     return "\n".join(out)
@@ -268,8 +281,9 @@ def run(args: argparse.Namespace, *, stdout: IO[str] | None = None,
             report.text(unit.unit, "not run, it could not be loaded (see above)")
             continue
         mine: list[Problem] = []
-        events: list[Event] | None = parse_events(unit.located, unit.path, types, mine,
-                                                  designations)
+        events: list[Event] | None = parse_events(
+            unit.located, unit.path, types, mine, designations,
+            getattr(lifecycle, "check_history", None))  # across versions: carries_over
         if events is None:
             flush()
             failed = True

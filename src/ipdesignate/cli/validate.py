@@ -19,6 +19,7 @@ def add_parser(sub: Any) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from .._core.errors import RulebookError
+    from ..library.carry import carry_notes
     from ..library.checks import library_problems
     from ..library.library import scan
     from ..library.load import citation_notes, load_rulebook
@@ -48,6 +49,8 @@ def run(args: argparse.Namespace) -> int:
             print(f"    {note}")
     # across files: what breaks a library although each file is fine on its own
     across = library_problems(loaded)
+    for note in carry_notes(loaded):
+        print(f"    {note}")
     for p in sorted(across, key=lambda p: p.sort_key()):
         print(p, file=sys.stderr)
     if len(loaded) > 1 and not across:

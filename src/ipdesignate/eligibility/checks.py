@@ -643,10 +643,13 @@ def holds(c: Compiler, chk: HoldsCheck, path: Path) -> CheckFn:
             return FAIL
         tr.inputs[f"designation {target}"] = status_fact.value
         end = status_fact.end.isoformat() if status_fact.end else "open"
+        of = f" of version {status_fact.version}" if status_fact.version else ""
         tr.notes.append(
             f"{target}: {status_fact.value} {status_fact.start.isoformat()} – {end}, by "
-            f"lifecycle rule {status_fact.rule_id} ({_cite_words(status_fact.cite)}), "
+            f"lifecycle rule {status_fact.rule_id}{of} ({_cite_words(status_fact.cite)}), "
             f"from events {', '.join(status_fact.event_ids)}")
+        tr.notes.extend(f"event {e}: {timeline.carried[e]}" for e in status_fact.event_ids
+                        if e in timeline.carried)  # a history begun under an older version
         if status_fact.reading:
             tr.notes.append(f"reading {status_fact.reading}")
         if status_fact.value != "valid":

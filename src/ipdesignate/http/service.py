@@ -182,7 +182,7 @@ class Service:
                                        "give 'version' or 'on'")
         if chosen[0].lifecycle is None:
             raise IpdesignateError(f"{measure} {chosen[0].version} has no lifecycle rules")
-        lifecycle: CompiledLifecycle = chosen[0].lifecycle
+        lifecycle: CompiledLifecycle = lib.lifecycle_of(chosen[0])  # carries_over, if any
         return lifecycle
 
     def _timeline_json(self, body: Body, at: tuple[str | int, ...], unit: str,
@@ -190,7 +190,7 @@ class Service:
         problems: list[Problem] = []
         events: list[Event] | None = parse_events(
             body.located, (*at, "events"), lifecycle.source.event_types, problems,
-            lifecycle.source.designations)
+            lifecycle.source.designations, getattr(lifecycle, "check_history", None))
         if events is None:
             raise relocated(EventsError(problems), body, ())
         try:

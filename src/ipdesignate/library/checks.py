@@ -10,6 +10,7 @@ from collections.abc import Iterable
 
 from .._core.errors import Problem
 from ..eligibility.evaluate import CompiledRulebook
+from .carry import carry_problems
 
 
 def _where(rb: CompiledRulebook) -> tuple[str, int | None, int | None]:
@@ -44,5 +45,5 @@ def overlapping_windows(rulebooks: Iterable[CompiledRulebook]) -> list[Problem]:
 
 def library_problems(rulebooks: list[CompiledRulebook]) -> list[Problem]:
     """Every problem across the files of a library (empty when there is none)."""
-    return overlapping_windows(rulebooks)
+    return overlapping_windows(rulebooks) + carry_problems(rulebooks)
 

@@ -34,6 +34,7 @@ from ..decision.model import Basis, Decision
 from ..eligibility.evaluate import CompiledRulebook
 from ..rulebook.lifecycle_model import EventType
 from .batch import Batch, Outcome, applicant_name
+from .carry import attach, carried_lifecycle, carry_problems, superseded
 from .checks import overlapping_windows
 from .load import load_rulebook
 
@@ -160,7 +161,8 @@ class Library:
                     # a trial measure applies until the next version takes effect
                     a.effective_until = b.effective_from - _dt.timedelta(days=1)
                     a.ref = a.ref.model_copy(update={"effective_until": a.effective_until})
-        problems = overlapping_windows(self.all())
+        problems = overlapping_windows(self.all()) + carry_problems(self.all())
+        attach(self.all())  # versions that read histories begun under the one they supersede
         self.vocabulary = self._merged_vocabulary(problems)
         if problems:
             raise RulebookError(problems)
@@ -229,6 +231,13 @@ class Library:
         for rb in versions:
             types.update(rb.model.event_types)
         return types, frozenset(d for rb in versions for d in rb.model.designations)
+
+    def lifecycle_of(self, rb: CompiledRulebook) -> Any:
+        """``rb``'s compiled lifecycle; for a version that declares ``carries_over``, one
+        that also reads histories begun under the version it supersedes."""
+        if rb.model.lifecycle is None or rb.model.lifecycle.carries_over is None:
+            return rb.lifecycle
+        return carried_lifecycle(rb, superseded(rb, self.all()))
 
     def all(self) -> list[CompiledRulebook]:
         return [rb for versions in self.measures.values() for rb in versions]

@@ -161,6 +161,9 @@ def compile_rulebook(located: Located, raw: bytes, file: FsPath | None,
     check_cases(located, model, problems, vocabulary)
     lifecycle = None
     if model.lifecycle is not None:
+        from .carry import new_side_problems
+
+        problems.extend(new_side_problems(model, located))
         lifecycle = _compile_lifecycle(model, located, problems)
     if problems:
         raise RulebookError(problems)

@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as _dt
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, SerializerFunctionWrapHandler, model_serializer
 
 from ..rulebook.base import Citation, Text
 
@@ -47,6 +47,18 @@ class DerivedFact(BaseModel):
     event_ids: tuple[str, ...]
     fact_ids: tuple[str, ...] = ()
     reading: str | None = None  # the named reading that chose the rule, when one did
+    # the rulebook version whose rules derived the fact, when the timeline crosses versions
+    # (lifecycle.carries_over); absent otherwise
+    version: str | None = None
+
+    @model_serializer(mode="wrap")
+    def _additive(self, handler: SerializerFunctionWrapHandler):  # type: ignore[no-untyped-def]
+        # dumped without ``version`` when it is not set, so timelines within one version
+        # keep their bytes
+        out = handler(self)
+        if isinstance(out, dict) and self.version is None:
+            out.pop("version", None)
+        return out
 
     @property
     def value(self) -> str:
@@ -83,6 +95,15 @@ class Timeline(BaseModel):
     facts: tuple[DerivedFact, ...]
     events: tuple[str, ...]
     unused_events: tuple[str, ...] = ()
+    # event id -> how an event of a superseded version was read (lifecycle.carries_over)
+    carried: dict[str, str] = {}
+
+    @model_serializer(mode="wrap")
+    def _additive(self, handler: SerializerFunctionWrapHandler):  # type: ignore[no-untyped-def]
+        out = handler(self)
+        if isinstance(out, dict) and not self.carried:
+            out.pop("carried", None)
+        return out
 
     def fact(self, fact_id: str) -> DerivedFact | None:
         return next((f for f in self.facts if f.id == fact_id), None)
@@ -145,4 +166,5 @@ class Timeline(BaseModel):
             "bars": [b.model_dump(mode="json") for d in sorted(
                 {f.designation for f in self.facts if f.kind == "bar" and f.designation})
                 for b in self.bars(d, on)],
+            **({"carried": dict(self.carried)} if self.carried else {}),
         }

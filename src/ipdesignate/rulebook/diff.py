@@ -21,7 +21,9 @@ COMPARATORS = ("at_least", "more_than", "at_most", "less_than", "equals")
 
 Aspect = Literal["added", "removed", "threshold", "comparator", "window", "reading default",
                  "citation", "applies_to", "exemption", "relaxation", "wording", "check",
-                 "period", "rule", "date", "designation", "suspension", "reading", "profile"]
+                 "period", "rule", "date", "designation", "suspension", "reading", "profile",
+                 "priority", "known_gap", "provenance", "recurrence", "reading switch",
+                 "calendar", "carries_over"]
 
 
 class Change(BaseModel):
@@ -105,8 +107,18 @@ def _readings_used(value: Any) -> set[str]:
 def _aspect(path: str, old: Any, new: Any) -> Aspect:
     head = path.split(".")[0].split("[")[0]
     last = path.rsplit(".", 1)[-1]
+    steps = path.replace("[", ".[").split(".")
+    if head in ("priority", "known_gap"):
+        return head  # type: ignore[return-value]
+    if "explainer" in steps or "inferred" in steps:
+        return "provenance"  # where the words come from, beside the measure's own
     if head in ("cite",):
         return "citation"
+    if head == "if_reading" or last == "switch" or (
+            "cases" in steps and (old is None or new is None)):
+        return "reading switch"  # which reading chooses, or a case added or removed
+    if last == "every":
+        return "recurrence"
     if head in ("applies_to", "exemption", "relaxation"):
         return head  # type: ignore[return-value]
     if head == "text" or last in ("zh", "en", "note"):
@@ -271,6 +283,30 @@ def _lifecycle(old: Rulebook, new: Rulebook) -> list[Change]:
                            {k: v for k, v in _dump(o).items() if k != "id"},
                            {k: v for k, v in _dump(r).items() if k != "id"},
                            cite_words(o.cite), cite_words(r.cite)):
-            aspect = ch.aspect if ch.aspect in ("citation", "wording", "period") else "rule"
+            aspect = ch.aspect if ch.aspect in _RULE_ASPECTS else "rule"
             changes.append(ch.model_copy(update={"aspect": aspect}))
+    return changes + _section(old, new)
+
+
+_RULE_ASPECTS = ("citation", "wording", "period", "provenance", "recurrence", "reading switch")
+
+
+def _section(old: Rulebook, new: Rulebook) -> list[Change]:
+    """The lifecycle section's own keys: its working-day calendar, and how histories of
+    superseded versions carry over (``carries_over``, with its transitional clause)."""
+    lo, ln = old.lifecycle, new.lifecycle
+    changes: list[Change] = []
+    co, cn = (lo.calendar if lo else None), (ln.calendar if ln else None)
+    if co != cn:
+        changes.append(Change(section="lifecycle", what="lifecycle calendar", aspect="calendar",
+                              path="lifecycle.calendar", old=co, new=cn))
+    ko, kn = (lo.carries_over if lo else None), (ln.carries_over if ln else None)
+    if _dump(ko) != _dump(kn):
+        oc = cite_words(ko.cite) if ko else None
+        nc = cite_words(kn.cite) if kn else None
+        # the clause is shown as each change's citation, not as changes of its own
+        do = {k: v for k, v in _dump(ko).items() if k != "cite"}
+        dn = {k: v for k, v in _dump(kn).items() if k != "cite"}
+        for ch in _compare("lifecycle", "lifecycle carries_over", do, dn, oc, nc):
+            changes.append(ch.model_copy(update={"aspect": "carries_over"}))
     return changes

@@ -285,10 +285,31 @@ class LifecycleRule(Strict):
     note: str | None = None
 
 
+class CarriesOver(Strict):
+    """How a history begun under the version this one supersedes is read (``from``: that
+    version of the same measure). Events dated before this version's effective date are
+    written in the old version's terms. A designation of the old version is either mapped
+    to one of this version (``designations``: its events are read by this version's rules,
+    which may keep old terms with ``before: effective``) or kept (``keep_until_expiry``:
+    its facts are derived by the old version's rules and stand until they end). An old
+    event type this version also declares carries over as itself unless ``events`` maps it
+    to another type, or to ``~`` (read under the old rules only). Nothing else is guessed:
+    an undeclared designation in an old event is an error."""
+
+    from_: str = Field(alias="from", min_length=1)
+    designations: dict[Name, Name] = Field(default_factory=dict)
+    keep_until_expiry: tuple[Name, ...] = ()
+    events: dict[Name, Name | None] = Field(default_factory=dict)
+    cite: Citation | None = None  # the transitional clause, when the measure has one
+    note: str | None = None
+
+
 class Lifecycle(Strict):
     """Rules that derive status, obligations and bars from dated events."""
 
     rules: tuple[LifecycleRule, ...] = ()
+    # how histories begun under the superseded version carry over (see CarriesOver)
+    carries_over: CarriesOver | None = None
     # the working-day calendar (calendars/NAME.yaml) that periods in working days and
     # ``if_last_day_is_holiday`` are counted against
     calendar: Annotated[str, Field(pattern=r"^[a-z][a-z0-9_-]*$")] | None = None
