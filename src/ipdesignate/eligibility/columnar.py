@@ -1,5 +1,6 @@
 """A columnar evaluator compiled from the same rulebook: a table of applicants in,
-per-criterion status columns, verdicts and gaps (what is missing) out.
+per-criterion status columns, priority-factor columns, verdicts and gaps (what is missing)
+out.
 
 The table has one row per applicant and one column per profile value, named as the
 decision's trace names it: ``registered_in_beijing``, ``yearly[2022].valid_patents``,
@@ -9,15 +10,27 @@ decision's trace names it: ``registered_in_beijing``, ``yearly[2022].valid_paten
 mappings of columns are accepted.
 
 Exactness: counts and money are compared as integers, rationals by integer
-cross-multiplication (numpy int64 when every product provably fits, Python integers
-otherwise); no float takes part in any comparison.
+cross-multiplication; no float takes part in any comparison. An integer compared with a
+rational threshold is compared with the threshold's floor or ceiling (``v ≥ t ⇔ v ≥ ⌈t⌉``),
+so no product is formed at all; a sum uses int64 only when the sum of the columns' largest
+magnitudes fits, and a mean of quotients only when the bound of every cross-product fits
+(computed in Python integers from the columns' actual maxima); otherwise the same
+arithmetic runs on Python integers.
+
+Speed: every step is a whole-column numpy or polars operation, including the ``missing``
+lists (built from per-path masks and offsets, never row by row); only the rows the columnar
+form cannot decide go through Python, one scalar evaluation each.
 
 What is columnar: facts, categories, entity types, attestations, review, all_of/any_of/
 none_of, comparisons of fields, sums and means of yearly series (with their quotient
 fallback), trends, event counts for rows whose event list is empty, and lifecycle checks
-(holds, not_barred) for rows with no events. Everything else — another check kind, an
-exemption or relaxation, a row with events, a money column with fractions — falls back to
-the scalar evaluator for that row, so a row's statuses are always those ``check`` gives.
+(holds, not_barred, open) for rows with no events. Everything else falls back to the scalar
+evaluator: a check kind without a columnar form (for every row), and, row by row, an
+exemption or relaxation that would be read, a row with events, an application year other
+than the as-of year, an entity type the designation is not open to, a negative figure or a
+category outside the vocabulary's choices (the scalar path says what is wrong). So a row's
+statuses are always those ``check`` gives.
+
 A pure function of one table partition: it runs unchanged under Dask's
 ``map_partitions`` (see ``library.partitions.evaluate_frame``).
 """
@@ -57,28 +70,54 @@ from ..rulebook.model import (
     TrendCheck,
 )
 
-# status codes: the order of Kleene conjunction (all_of = max)
-P, R, U, F = 0, 1, 2, 3
-STATUS = np.array([PASS, REVIEW, UNKNOWN, FAIL, NOT_APPLICABLE], dtype=object)
+# status codes (the order of the output Enum); P < R < U < F is Kleene conjunction (max)
+P, R, U, F, NA, EX = 0, 1, 2, 3, 4, 5
 _ANY_RANK = np.array([0, 2, 1, 3], dtype=np.int8)  # any_of: pass < unknown < review < fail
 _ANY_BACK = np.array([P, U, R, F], dtype=np.int8)
 _NEG = np.array([F, R, U, P], dtype=np.int8)
-_SAFE = 1 << 20  # products of three such values and a small scale stay below 2**62
+_VERDICT_OF = np.array([0, 3, 2, 1], dtype=np.int8)  # pass, review, unknown, fail -> verdict
+_DECIDES = np.array([P, R, U, F, P, P], dtype=np.int8)  # not_applicable/exempt: as a pass
+_I64 = (1 << 63) - 1
+
+Gap = tuple[str, np.ndarray]  # a path the trace would name, and the rows where it is missing
 
 
 class _NotColumnar(Exception):
     """This check (or this table's column types) has no columnar form: fall back."""
 
 
-@dataclass
+@dataclass(slots=True)
 class _Out:
     codes: np.ndarray  # int8 status code per row
-    fallback: np.ndarray  # bool: rows the columnar form cannot decide
-    missing: Callable[[int], list[str]]  # the trace's missing list for one row
+    fallback: np.ndarray | None = None  # bool: rows the columnar form cannot decide
+    gaps: tuple[Gap, ...] = ()  # in the trace's order: what an unknown row is missing
+
+
+def _status(ok: np.ndarray, null: np.ndarray | None = None, unknown: int = U) -> np.ndarray:
+    """int8 codes: pass where ``ok``, fail elsewhere, ``unknown`` where ``null``
+    (arithmetic and putmask: ``np.where`` on random masks is several times slower)."""
+    codes: np.ndarray = np.logical_not(ok).view(np.int8) * np.int8(F)  # P is 0
+    if null is not None:
+        np.putmask(codes, null, unknown)
+    return codes
+
+
+def _full(n: int, code: int) -> np.ndarray:
+    return np.full(n, code, dtype=np.int8)
+
+
+def _either(a: np.ndarray | None, b: np.ndarray | None) -> np.ndarray | None:
+    if a is None:
+        return b
+    if b is None:
+        return a
+    out: np.ndarray = a | b
+    return out
 
 
 class _Table:
-    """Columns as numpy arrays, each with a null mask, read once."""
+    """Columns as numpy arrays, each with a null mask, read once. Strings stay in polars
+    (membership is asked of polars, never of Python string objects)."""
 
     def __init__(self, frame: Any) -> None:
         import polars as pl
@@ -93,18 +132,73 @@ class _Table:
             df = pl.DataFrame(dict(frame), strict=False)
         self.df = df
         self.n = df.height
+        self.names = frozenset(df.columns)
+        self.bad: np.ndarray | None = None  # rows with a value the scalar path must judge
         self._cache: dict[str, tuple[np.ndarray, np.ndarray]] = {}
+        self._isin: dict[tuple[str, frozenset[str]], np.ndarray] = {}
+        self._string_ids: dict[str, tuple[np.ndarray, list[str]]] = {}
+        self._ones: np.ndarray | None = None
 
     def has(self, name: str) -> bool:
-        return name in self.df.columns
+        return name in self.names
+
+    def all_null(self) -> np.ndarray:
+        if self._ones is None:
+            self._ones = np.ones(self.n, dtype=bool)
+        return self._ones
 
     def nulls(self, name: str) -> np.ndarray:
         if not self.has(name):
-            return np.ones(self.n, dtype=bool)
+            return self.all_null()
         return self._get(name)[1]
 
     def values(self, name: str) -> np.ndarray:
         return self._get(name)[0]
+
+    def mark_bad(self, rows: np.ndarray) -> None:
+        if rows.any():
+            self.bad = rows if self.bad is None else self.bad | rows
+
+    def isin(self, name: str, allowed: frozenset[str]) -> np.ndarray:
+        """Rows whose string value is one of ``allowed`` (null rows: False)."""
+        key = (name, allowed)
+        got = self._isin.get(key)
+        if got is None:
+            ids, known = self._strings(name)
+            lookup = np.zeros(len(known) + 1, dtype=bool)  # the last slot: null
+            for i, value in enumerate(known):
+                lookup[i] = value in allowed
+            got = self._isin[key] = lookup[ids]
+        return got
+
+    def _strings(self, name: str) -> tuple[np.ndarray, list[str]]:
+        """A string column as small integer ids (one hashing pass, however many sets are
+        asked about) and the distinct values; null rows get the id ``len(values)``."""
+        got = self._string_ids.get(name)
+        if got is None:
+            import polars as pl
+
+            s = self.df[name]
+            if s.dtype == pl.Null:
+                got = (np.zeros(self.n, dtype=np.int64), [])
+            elif s.dtype in (pl.String, pl.Categorical) or isinstance(s.dtype, pl.Enum):
+                cat = s.cast(pl.String).cast(pl.Categorical)
+                phys = cat.to_physical()
+                uniq = cat.unique().drop_nulls()
+                ids = uniq.to_physical().to_list()
+                values = uniq.cast(pl.String).to_list()
+                if max(ids, default=0) > 4 * self.n + 4096:  # a process-wide id space: hash
+                    got = (s.cast(pl.String).replace_strict(
+                        values, list(range(len(values))), default=len(values),
+                        return_dtype=pl.Int64).to_numpy(), values)
+                else:
+                    remap = np.full(max(ids, default=0) + 2, len(values), dtype=np.int64)
+                    remap[ids] = np.arange(len(values))
+                    got = (remap[phys.fill_null(len(remap) - 1).to_numpy()], values)
+            else:
+                raise _NotColumnar(f"column {name} of type {s.dtype}")
+            self._string_ids[name] = got
+        return got
 
     def _get(self, name: str) -> tuple[np.ndarray, np.ndarray]:
         got = self._cache.get(name)
@@ -112,39 +206,99 @@ class _Table:
             import polars as pl
 
             s = self.df[name]
-            null = s.is_null().to_numpy()
             if s.dtype == pl.Null:  # a column no row fills
-                vals = np.zeros(self.n, dtype=np.int64)
+                got = (np.zeros(self.n, dtype=np.int64), self.all_null())
             elif s.dtype == pl.Boolean:
-                vals = s.fill_null(False).to_numpy()
+                got = _arrow_bools(s)
             elif s.dtype.is_integer():
-                vals = s.fill_null(0).cast(pl.Int64).to_numpy()
-            elif s.dtype == pl.String:
-                vals = s.fill_null("").to_numpy().astype(object)
+                if s.dtype == pl.UInt64 and s.max() is not None and s.max() > _I64:  # type: ignore[operator]
+                    raise _NotColumnar(f"column {name} beyond int64")
+                got = _arrow_ints(s if s.dtype == pl.Int64 else s.cast(pl.Int64))
+                self.mark_bad(got[0] < 0)  # counts and money are never negative: scalar says
             elif s.dtype == pl.List:
-                vals = s.list.len().fill_null(0).to_numpy()
+                got = (s.list.len().fill_null(0).to_numpy(), s.is_null().to_numpy())
             elif s.dtype.is_float():
                 raise IpdesignateError(
                     f"column {name} holds floating-point numbers: write counts and money as "
                     "integers (or decimals) so that no comparison is made in floats")
             else:
                 raise _NotColumnar(f"column {name} of type {s.dtype}")
-            got = self._cache[name] = (vals, null)
+            self._cache[name] = got
         return got
 
+    def integers(self, name: str) -> tuple[np.ndarray, np.ndarray]:
+        """(values, null mask) of a whole-number column; an absent column is all null."""
+        if not self.has(name):
+            return np.zeros(self.n, dtype=np.int64), self.all_null()
+        import polars as pl
 
-def _missing_none(i: int) -> list[str]:
-    return []
+        dtype = self.df[name].dtype
+        if not (dtype.is_integer() or dtype == pl.Null):
+            raise _NotColumnar(f"column {name} is not whole numbers")
+        return self._get(name)
 
 
-def _concat(parts: Sequence[_Out]) -> Callable[[int], list[str]]:
-    def missing(i: int) -> list[str]:
-        out: list[str] = []
-        for p in parts:
-            out.extend(p.missing(i))
-        return out
+def _arrow(s: Any) -> Any:
+    arr = (s.rechunk() if s.n_chunks() > 1 else s).to_arrow()
+    return arr.combine_chunks() if hasattr(arr, "combine_chunks") else arr
 
-    return missing
+
+def _bits(buf: Any, offset: int, n: int) -> np.ndarray:
+    return np.unpackbits(np.frombuffer(buf, dtype=np.uint8), count=offset + n,
+                         bitorder="little")[offset:].view(bool)
+
+
+def _arrow_bools(s: Any) -> tuple[np.ndarray, np.ndarray]:
+    """(values with False under nulls, null mask), read from the Arrow bitmaps."""
+    arr = _arrow(s)
+    validity, data = arr.buffers()[:2]
+    n, off = len(arr), arr.offset
+    vals = _bits(data, off, n)
+    if validity is None:
+        return vals, np.zeros(n, dtype=bool)
+    valid = _bits(validity, off, n)
+    return vals & valid, ~valid
+
+
+def _arrow_ints(s: Any) -> tuple[np.ndarray, np.ndarray]:
+    """(int64 values with 0 under nulls, null mask), the values buffer read in place."""
+    arr = _arrow(s)
+    validity, data = arr.buffers()[:2]
+    n, off = len(arr), arr.offset
+    vals = np.frombuffer(data, dtype=np.int64, count=off + n)[off:]
+    if validity is None or arr.null_count == 0:
+        return vals, np.zeros(n, dtype=bool)
+    null = ~_bits(validity, off, n)
+    vals = vals.copy()
+    np.putmask(vals, null, 0)  # Arrow leaves the slots under nulls undefined
+    return vals, null
+
+
+def _floor_ceil_cmp(vals: np.ndarray, op: str, t: Fraction) -> np.ndarray:
+    """``vals op t`` for integer ``vals`` and a rational ``t``, exactly and without any
+    product: v ≥ t ⇔ v ≥ ⌈t⌉, v > t ⇔ v > ⌊t⌋, v ≤ t ⇔ v ≤ ⌊t⌋, v < t ⇔ v < ⌈t⌉."""
+    floor = t.numerator // t.denominator
+    ceil = -((-t.numerator) // t.denominator)
+    if op == "equals":
+        if t.denominator != 1:
+            return np.zeros(vals.shape, dtype=bool)
+        k, cmp = floor, _CMP[op]
+    elif op in ("at_least", "less_than"):
+        k, cmp = ceil, _CMP[op]
+    else:
+        k, cmp = floor, _CMP[op]
+    if vals.dtype != object and not -_I64 <= k <= _I64:  # beyond every int64 value
+        above = k > 0
+        const = {"at_least": not above, "more_than": not above, "at_most": above,
+                 "less_than": above, "equals": False}[op]
+        return np.full(vals.shape, const, dtype=bool)
+    return np.asarray(cmp(vals, k), dtype=bool)
+
+
+def _max_abs(a: np.ndarray) -> int:
+    if a.size == 0:
+        return 0
+    return max(abs(int(a.max())), abs(int(a.min())))
 
 
 class _Compiler:
@@ -169,15 +323,12 @@ class _Compiler:
         if kind is CategoryCheck:
             return self._category(chk.category, frozenset(chk.in_))
         if kind is EntityTypeCheck:
-            allowed = tuple(chk.entity_type)
-            return lambda t, env: _Out(
-                np.where(np.isin(t.values("entity_type"), allowed), P, F).astype(np.int8),
-                np.zeros(t.n, dtype=bool), _missing_none)
+            allowed = frozenset(chk.entity_type)
+            return lambda t, env: _Out(_status(t.isin("entity_type", allowed)))
         if kind is AttestationCheck:
             return self._attestation(chk.attestation)
         if kind is ReviewCheck:
-            return lambda t, env: _Out(np.full(t.n, R, dtype=np.int8),
-                                       np.zeros(t.n, dtype=bool), _missing_none)
+            return lambda t, env: _Out(_full(t.n, R))
         if kind in (AllOf, AnyOf, NoneOf):
             return self._combine(chk)
         if kind is Compare:
@@ -191,8 +342,7 @@ class _Compiler:
             case = chk.cases[interp.use]
             if isinstance(case, SwitchCase):
                 code = P if case.holds else F
-                return lambda t, env: _Out(np.full(t.n, code, dtype=np.int8),
-                                           np.zeros(t.n, dtype=bool), _missing_none)
+                return lambda t, env: _Out(_full(t.n, code))
             return self.check(case)
         raise _NotColumnar(kind.__name__)
 
@@ -200,26 +350,27 @@ class _Compiler:
 
     def _fact(self, name: str) -> Callable[[_Table, Any], _Out]:
         def fn(t: _Table, env: Any) -> _Out:
-            null = t.nulls(name)
             if not t.has(name):
-                codes = np.full(t.n, U, dtype=np.int8)
-            else:
-                codes = np.where(null, U, np.where(t.values(name), P, F)).astype(np.int8)
-            return _Out(codes, np.zeros(t.n, dtype=bool),
-                        lambda i: [name] if null[i] else [])
+                return _Out(_full(t.n, U), None, ((name, t.all_null()),))
+            vals, null = t._get(name)
+            if vals.dtype != bool:
+                raise _NotColumnar(f"column {name} is not true/false")
+            return _Out(_status(vals, null), None, ((name, null),))
 
         return fn
 
     def _category(self, name: str, allowed: frozenset[str]) -> Callable[[_Table, Any], _Out]:
+        info = self.fields.get(name)
+        choices = frozenset(info.choices) if info is not None and info.choices else None
+
         def fn(t: _Table, env: Any) -> _Out:
-            null = t.nulls(name)
             if not t.has(name):
-                codes = np.full(t.n, U, dtype=np.int8)
-            else:
-                inside = np.isin(t.values(name), list(allowed))
-                codes = np.where(null, U, np.where(inside, P, F)).astype(np.int8)
-            return _Out(codes, np.zeros(t.n, dtype=bool),
-                        lambda i: [name] if null[i] else [])
+                return _Out(_full(t.n, U), None, ((name, t.all_null()),))
+            ids, values = t._strings(name)
+            null = ids == len(values)
+            if choices is not None:  # a value the vocabulary does not allow: scalar says so
+                t.mark_bad(~null & ~t.isin(name, choices))
+            return _Out(_status(t.isin(name, allowed), null), None, ((name, null),))
 
         return fn
 
@@ -228,10 +379,11 @@ class _Compiler:
 
         def fn(t: _Table, env: Any) -> _Out:
             if not t.has(col):
-                codes = np.full(t.n, R, dtype=np.int8)
-            else:
-                codes = np.where(t.nulls(col), R, np.where(t.values(col), P, F)).astype(np.int8)
-            return _Out(codes, np.zeros(t.n, dtype=bool), _missing_none)
+                return _Out(_full(t.n, R))
+            vals, null = t._get(col)
+            if vals.dtype != bool:
+                raise _NotColumnar(f"column {col} is not true/false")
+            return _Out(_status(vals, null, unknown=R))
 
         return fn
 
@@ -241,20 +393,27 @@ class _Compiler:
         fns = [self.check(c) for c in children]
         guarded = isinstance(chk, AllOf) and isinstance(children[0], EntityTypeCheck) \
             and len(fns) > 1
+        is_all, is_none = isinstance(chk, AllOf), isinstance(chk, NoneOf)
 
         def fn(t: _Table, env: Any) -> _Out:
             parts = [f(t, env) for f in fns]
-            stack = np.vstack([p.codes for p in parts])
-            fallback = np.logical_or.reduce([p.fallback for p in parts])
-            if isinstance(chk, AllOf):
-                codes = stack.max(axis=0)
+            fallback = None
+            for p in parts:
+                fallback = _either(fallback, p.fallback)
+            if is_all:
+                codes = parts[0].codes.copy()
+                for p in parts[1:]:
+                    np.maximum(codes, p.codes, out=codes)
                 if guarded:
-                    codes = np.where(parts[0].codes == F, F, codes)
+                    codes[parts[0].codes == F] = F
             else:
-                codes = _ANY_BACK[_ANY_RANK[stack].min(axis=0)]
-                if isinstance(chk, NoneOf):
+                rank = _ANY_RANK[parts[0].codes]
+                for p in parts[1:]:
+                    np.minimum(rank, _ANY_RANK[p.codes], out=rank)
+                codes = _ANY_BACK[rank]
+                if is_none:
                     codes = _NEG[codes]
-            return _Out(codes.astype(np.int8), fallback, _concat(parts))
+            return _Out(codes, fallback, tuple(g for p in parts for g in p.gaps))
 
         return fn
 
@@ -266,43 +425,38 @@ class _Compiler:
         return list(range(last - years + 1, last + 1))
 
     def _series(self, t: _Table, name: str, years: list[int]
-                ) -> tuple[list[tuple[np.ndarray, np.ndarray, np.ndarray]],
-                           Callable[[int], list[str]]]:
-        """Per year: (numerator, denominator) int arrays (rows with a gap hold 0/1),
-        and the trace's missing paths for one row."""
+                ) -> tuple[list[tuple[np.ndarray, np.ndarray | None, np.ndarray]], list[Gap]]:
+        """Per year: (numerator, denominator or None for 1, null mask) — rows with a gap
+        hold 0 — and the trace's missing paths with their masks."""
         info = self.fields.get(name)
         quotient = info.quotient if info is not None else None
-        out = []
-        gaps = []
+        out: list[tuple[np.ndarray, np.ndarray | None, np.ndarray]] = []
+        gaps: list[Gap] = []
         for y in years:
             col = f"yearly[{y}].{name}"
-            if t.has(col) and not t.nulls(col).all():
-                raise_if_not_int(t, col)
-            null = t.nulls(col)
-            num = t.values(col) if t.has(col) else np.zeros(t.n, dtype=np.int64)
-            den = np.ones(t.n, dtype=np.int64)
+            num, null = t.integers(col)
+            den = None
             if quotient is not None:
                 pc, wc = f"yearly[{y}].{quotient.part}", f"yearly[{y}].{quotient.whole}"
                 if t.has(pc) and t.has(wc):
-                    raise_if_not_int(t, pc)
-                    raise_if_not_int(t, wc)
-                    usable = null & ~t.nulls(pc) & ~t.nulls(wc) & (t.values(wc) != 0)
-                    num = np.where(usable, t.values(pc), num)
-                    den = np.where(usable, t.values(wc), den)
-                    null = null & ~usable
+                    pv, pn = t.integers(pc)
+                    wv, wn = t.integers(wc)
+                    usable = null & ~pn & ~wn & (wv != 0)
+                    if usable.any():
+                        num = num.copy()
+                        np.copyto(num, pv, where=usable)
+                        den = np.ones(t.n, dtype=np.int64)
+                        np.copyto(den, wv, where=usable)
+                        null = null & ~usable
             out.append((num, den, null))
-            gaps.append((f"yearly[{y}].{name}", null))
-
-        def missing(i: int) -> list[str]:
-            return [path for path, null in gaps if null[i]]
-
-        return out, missing
+            gaps.append((col, null))
+        return out, gaps
 
     def _compare(self, chk: Compare) -> Callable[[_Table, Any], _Out]:
         from ..rulebook.model import COMPARATORS
 
         ops = [op for op in COMPARATORS if getattr(chk, op) is not None]
-        if len(ops) != 1 or (getattr(chk, "label", None) is None and False):
+        if len(ops) != 1:
             raise _NotColumnar("comparison")
         op = ops[0]
         measure = self.resolve(chk.measure)
@@ -316,20 +470,14 @@ class _Compiler:
         parsed = parse_quantity(raw) if not isinstance(raw, int) else (raw, None)
         if parsed is None:
             raise _NotColumnar("threshold")
-        t_ = Fraction(parsed[0])
-        cmp = _CMP[op]
+        thr = Fraction(parsed[0])
         if type(measure).__name__ == "FieldMeasure":
             name = measure.field
 
             def field_fn(t: _Table, env: Any) -> _Out:
-                if t.has(name):
-                    raise_if_not_int(t, name)
-                null = t.nulls(name)
-                vals = t.values(name) if t.has(name) else np.zeros(t.n, dtype=np.int64)
-                ok = cmp(vals * t_.denominator, t_.numerator)
-                codes = np.where(null, U, np.where(ok, P, F)).astype(np.int8)
-                return _Out(codes, np.zeros(t.n, dtype=bool),
-                            lambda i: [name] if null[i] else [])
+                vals, null = t.integers(name)
+                return _Out(_status(_floor_ceil_cmp(vals, op, thr), null), None,
+                            ((name, null),))
 
             return field_fn
         if isinstance(measure, SumMeasure):
@@ -337,28 +485,23 @@ class _Compiler:
 
             def sum_fn(t: _Table, env: Any) -> _Out:
                 years = self._years(measure.window, env)
-                null = np.zeros(t.n, dtype=bool)
-                parts = []
-                nums = []
+                nums: list[np.ndarray] = []
+                gaps: list[Gap] = []
                 for name in names:
-                    series, miss = self._series(t, name, years)
-                    for num, den, nl in series:
-                        if (den != 1).any():
+                    series, g = self._series(t, name, years)
+                    for num, den, _ in series:
+                        if den is not None:
                             raise _NotColumnar("a sum of quotients")
                         nums.append(num)
-                        null |= nl
-                    parts.append(miss)
-                big = max((int(np.abs(a).max(initial=0)) for a in nums), default=0)
-                if big >= 1 << 40 or t_.denominator >= _SAFE:
+                    gaps += g
+                null = np.logical_or.reduce([m for _, m in gaps]) if gaps else None
+                if sum(_max_abs(a) for a in nums) > _I64:  # the int64 sum could overflow
                     nums = [a.astype(object) for a in nums]
-                total = sum(nums) if nums else np.zeros(t.n, dtype=np.int64)
-                ok = cmp(total * t_.denominator, t_.numerator)
-                codes = np.where(null, U, np.where(ok, P, F)).astype(np.int8)
-
-                def missing(i: int) -> list[str]:
-                    return [p for m in parts for p in m(i)]
-
-                return _Out(codes, np.zeros(t.n, dtype=bool), missing)
+                total = nums[0].copy() if nums else np.zeros(t.n, dtype=np.int64)
+                for a in nums[1:]:
+                    total += a
+                return _Out(_status(_floor_ceil_cmp(total, op, thr), null), None,
+                            tuple(gaps))
 
             return sum_fn
         if isinstance(measure, MeanMeasure):
@@ -366,34 +509,55 @@ class _Compiler:
 
             def mean_fn(t: _Table, env: Any) -> _Out:
                 years = self._years(measure.window, env)
-                series, miss = self._series(t, name, years)
+                series, gaps = self._series(t, name, years)
+                k = len(years)
                 null = np.logical_or.reduce([nl for _, _, nl in series])
-                nums = [n for n, _, _ in series]
-                dens = [d for _, d, _ in series]
-                big = max(int(np.abs(a).max(initial=0)) for a in (*nums, *dens))
-                if big >= _SAFE or t_.denominator >= _SAFE:
+                nums = [s[0] for s in series]
+                if all(s[1] is None for s in series):  # mean ≥ t ⇔ Σ ≥ k·t: no product
+                    if sum(_max_abs(a) for a in nums) > _I64:
+                        nums = [a.astype(object) for a in nums]
+                    total = nums[0].copy()
+                    for a in nums[1:]:
+                        total += a
+                    ok = _floor_ceil_cmp(total, op, thr * k)
+                    return _Out(_status(ok, null), None, tuple(gaps))
+                ones = np.ones(t.n, dtype=np.int64)
+                dens = [ones if s[1] is None else s[1] for s in series]
+                # Σ n_i/d_i op k·t  ⇔  t.den·Σ n_i·Π_{j≠i} d_j  op  k·t.num·Π d_j   (d_j > 0)
+                nmax = max(_max_abs(a) for a in nums)
+                dmax = max(_max_abs(a) for a in dens)
+                lhs_bound = k * nmax * dmax ** (k - 1) * thr.denominator
+                rhs_bound = k * abs(thr.numerator) * dmax ** k
+                if max(lhs_bound, rhs_bound) > _I64:  # exact, in Python integers
                     nums = [a.astype(object) for a in nums]
                     dens = [a.astype(object) for a in dens]
-                # Σ n_i/d_i  op  k·t  ⇔  Σ n_i·Π_{j≠i} d_j · t.den  op  k·t.num·Π d_j
+                lhs = 0 * nums[0]
+                for i, n_i in enumerate(nums):
+                    term = n_i
+                    for j, d_j in enumerate(dens):
+                        if j != i:
+                            term = term * d_j
+                    lhs = lhs + term
                 prod = dens[0]
                 for d in dens[1:]:
                     prod = prod * d
-                lhs = sum(n * (prod // d) for n, d in zip(nums, dens, strict=True))
-                ok = cmp(lhs * t_.denominator, len(years) * t_.numerator * prod)
-                codes = np.where(null, U, np.where(ok, P, F)).astype(np.int8)
-                return _Out(codes, np.zeros(t.n, dtype=bool), miss)
+                ok = np.asarray(_CMP[op](lhs * thr.denominator, k * thr.numerator * prod),
+                                dtype=bool)
+                return _Out(_status(ok, null), None, tuple(gaps))
 
             return mean_fn
         if type(measure).__name__ == "CountMeasure":
+            zero_ok = bool(_CMP[op](0, thr))
+
             def count_fn(t: _Table, env: Any) -> _Out:
                 # an empty list counts 0 events whatever the filter: columnar; a row with
                 # events is counted by the scalar evaluator
                 null = t.nulls("events")
-                length = t.values("events") if t.has("events") else np.zeros(t.n, np.int64)
-                zero_ok = bool(cmp(0, t_.numerator))
-                codes = np.where(null, U, P if zero_ok else F).astype(np.int8)
-                return _Out(codes, ~null & (length > 0),
-                            lambda i: ["events"] if null[i] else [])
+                length = t.values("events") if t.has("events") else None
+                codes = _full(t.n, P if zero_ok else F)
+                np.putmask(codes, null, U)
+                return _Out(codes, None if length is None else ~null & (length > 0),
+                            (("events", null),))
 
             return count_fn
         raise _NotColumnar(type(measure).__name__)
@@ -403,21 +567,22 @@ class _Compiler:
 
         def fn(t: _Table, env: Any) -> _Out:
             years = self._years(chk.window, env)
-            series, miss = self._series(t, chk.trend, years)
-            if any((d != 1).any() for _, d, _ in series):
+            series, gaps = self._series(t, chk.trend, years)
+            if any(d is not None for _, d, _ in series):
                 raise _NotColumnar("a trend of quotients")
             vals = [n for n, _, _ in series]
             null = np.logical_or.reduce([nl for _, _, nl in series])
             strict = np.logical_and.reduce([b > a for a, b in pairwise(vals)])
             net = vals[-1] > vals[0]
             if method == "strict_increase":
-                codes = np.where(strict, P, F)
+                codes = _status(strict)
             elif method == "net_rise":
-                codes = np.where(strict | net, P, F)
+                codes = _status(strict | net)
             else:
-                codes = np.where(strict, P, np.where(net, R, F))
-            codes = np.where(null, U, codes).astype(np.int8)
-            return _Out(codes, np.zeros(t.n, dtype=bool), miss)
+                codes = _status(strict | net)
+                np.putmask(codes, ~strict & net, R)
+            np.putmask(codes, null, U)
+            return _Out(codes, None, tuple(gaps))
 
         return fn
 
@@ -425,20 +590,13 @@ class _Compiler:
         # With no events the timeline is the empty one: one scalar answer for all such rows.
         def fn(t: _Table, env: Any) -> _Out:
             null = t.nulls("events")
-            length = t.values("events") if t.has("events") else np.zeros(t.n, np.int64)
-            code = env.empty_status(chk)
-            codes = np.where(null, U, code).astype(np.int8)
-            return _Out(codes, ~null & (length > 0),
-                        lambda i: ["events"] if null[i] else [])
+            length = t.values("events") if t.has("events") else None
+            codes = _full(t.n, env.empty_status(chk))
+            np.putmask(codes, null, U)
+            return _Out(codes, None if length is None else ~null & (length > 0),
+                        (("events", null),))
 
         return fn
-
-
-def raise_if_not_int(t: _Table, name: str) -> None:
-    import polars as pl
-
-    if not (t.df[name].dtype.is_integer() or t.df[name].dtype == pl.Null):
-        raise _NotColumnar(f"column {name} is not whole numbers")
 
 
 _CMP: dict[str, Callable[[Any, Any], Any]] = {
@@ -469,7 +627,8 @@ _ENUMS = _Enums()
 
 
 class _Env:
-    """What one evaluation shares: the year of the data and the empty-history answers."""
+    """What evaluations on one as-of date share: the year of the data and the answers of
+    the lifecycle checks on an empty history (computed once per date, by the scalar code)."""
 
     def __init__(self, rb: Any, on: _dt.date) -> None:
         self.rb = rb
@@ -499,12 +658,21 @@ class _EmptyEvents:
     attestations: dict[str, Any] = {}
 
 
+Fn = Callable[[_Table, Any], _Out]
+
+
 @dataclass
 class _Criterion:
     id: str
     applies_to: frozenset[str] | None
-    fn: Callable[[_Table, Any], _Out] | None  # None: scalar for every row
+    fn: Fn | None  # None: scalar for every row
     scalar_unless: str | None = None  # exemption: rows not passing; relaxation: failing
+    priority: tuple[tuple[str, Fn | None], ...] = ()  # (column name, columnar form)
+
+
+def priority_column(criterion: str, factor: str) -> str:
+    """The output column of a criterion's priority factor."""
+    return f"{criterion}.priority.{factor}"
 
 
 class ColumnarDesignation:
@@ -515,167 +683,276 @@ class ColumnarDesignation:
         self.id = designation
         c = _Compiler(rb, designation)
         d = c.designation
+        self.applies_to = frozenset(d.applies_to)
         self.criteria: list[_Criterion] = []
         for cc, crit in zip(d.criteria, rb.model.designations[designation].criteria,
                             strict=True):
-            fn = None
-            try:
-                fn = c.check(crit.check)
-            except (_NotColumnar, KeyError, AttributeError):
-                fn = None
             # an exemption is read when the check does not pass, a relaxation when it
             # fails: those rows go to the scalar path, the others are decided here
             scalar_unless = (PASS if crit.exemption is not None else
                              FAIL if crit.relaxation is not None else None)
-            self.criteria.append(_Criterion(cc.id, cc.applies_to, fn, scalar_unless))
-        self.suspensions: list[Callable[[_Table, Any], _Out] | None] = []
-        for s in rb.model.designations[designation].suspensions:
-            try:
-                self.suspensions.append(c.check(s.when))
-            except (_NotColumnar, KeyError, AttributeError):
-                self.suspensions.append(None)
-        self.notices = bool(getattr(d, "notices", ()))
+            priority = tuple((priority_column(cc.id, f.id), _compiled(c, f.check))
+                             for f in crit.priority)
+            self.criteria.append(_Criterion(cc.id, cc.applies_to, _compiled(c, crit.check),
+                                            scalar_unless, priority))
+        self.suspensions: list[Fn | None] = [
+            _compiled(c, s.when) for s in rb.model.designations[designation].suspensions]
+        self._envs: dict[_dt.date, _Env] = {}
 
     @property
     def columnar_capable(self) -> bool:
-        """Every criterion and suspension has a columnar form (rows may still fall back)."""
-        return all(c.fn is not None for c in self.criteria) and all(
-            s is not None for s in self.suspensions)
+        """Every criterion, priority factor and suspension has a columnar form (rows may
+        still fall back: see the module's docstring)."""
+        return all(c.fn is not None and all(f is not None for _, f in c.priority)
+                   for c in self.criteria) and all(s is not None for s in self.suspensions)
+
+    @property
+    def columns(self) -> list[str]:
+        """The output columns, in order."""
+        out = []
+        for cr in self.criteria:
+            out.append(cr.id)
+            out += [name for name, _ in cr.priority]
+        return [*out, "verdict", "missing", "error"]
+
+    def _env(self, on: _dt.date) -> _Env:
+        env = self._envs.get(on)
+        if env is None:
+            if len(self._envs) > 64:
+                self._envs.clear()
+            env = self._envs[on] = _Env(self.rb, on)
+        return env
 
     def evaluate(self, table: Any, on: _dt.date) -> Any:
-        """A polars DataFrame: one status column per criterion (``not_applicable`` where
-        it does not apply), ``verdict``, and ``missing`` (the decision's list)."""
+        """A polars DataFrame, one row per input row: one status column per criterion
+        (``not_applicable`` where it does not apply), one per priority factor (null where
+        its criterion does not apply), ``verdict``, ``missing`` (the decision's list) and
+        ``error`` (a row's error as a value; its statuses and verdict are then null)."""
         import polars as pl
 
         t = _Table(table)
         if not t.has("entity_type"):
             raise IpdesignateError("the table has no entity_type column: each row must say "
                                    "what kind of applicant it is")
-        env = _Env(self.rb, on)
+        env = self._env(on)
         n = t.n
-        entity = t.values("entity_type")
-        fallback = np.zeros(n, dtype=bool)
+        fallback = ~t.isin("entity_type", self.applies_to)  # the scalar path says why not
+        everything = False  # a check without a columnar form for this table: all scalar
         codes: list[np.ndarray] = []
         outs: list[_Out | None] = []
+        prio: dict[str, np.ndarray] = {}
+
+        def run(fn: Fn | None) -> _Out | None:
+            if fn is None:
+                return None
+            try:
+                return fn(t, env)
+            except _NotColumnar:
+                return None
+
         for cr in self.criteria:
-            out = None
-            if cr.fn is not None:
-                try:
-                    out = cr.fn(t, env)
-                except _NotColumnar:
-                    out = None
+            out = run(cr.fn)
+            applies = None if cr.applies_to is None else t.isin("entity_type", cr.applies_to)
+            for name, pf in cr.priority:
+                pout = run(pf)
+                if pout is None:
+                    everything = True
+                    prio[name] = _full(n, -1)
+                    continue
+                fallback = _either(fallback, pout.fallback)  # type: ignore[assignment]
+                pcode = pout.codes
+                if applies is not None:
+                    pcode = pcode.copy()
+                    np.putmask(pcode, ~applies, -1)
+                prio[name] = pcode
             if out is None:
-                fallback[:] = True
-                codes.append(np.full(n, U, dtype=np.int8))
+                everything = True
+                codes.append(_full(n, U))
                 outs.append(None)
                 continue
             code = out.codes
-            if cr.applies_to is not None and entity is not None:
-                code = np.where(np.isin(entity, list(cr.applies_to)), code, 4).astype(np.int8)
-            fallback |= out.fallback
+            if applies is not None:
+                code = code.copy()
+                np.putmask(code, ~applies, NA)
+            fallback = _either(fallback, out.fallback)  # type: ignore[assignment]
             if cr.scalar_unless == PASS:
-                fallback |= (code != P) & (code != 4)
+                fallback |= (code != P) & (code != NA)
             elif cr.scalar_unless == FAIL:
                 fallback |= code == F
             codes.append(code)
             outs.append(out)
         suspended = np.zeros(n, dtype=bool)
         for s in self.suspensions:
-            try:
-                out = s(t, env) if s is not None else None
-            except _NotColumnar:
-                out = None
+            out = run(s)
             if out is None:
-                fallback[:] = True
+                everything = True
                 continue
-            fallback |= out.fallback
+            fallback = _either(fallback, out.fallback)  # type: ignore[assignment]
             suspended |= out.codes == P
-        if self.notices:
-            pass  # notices do not change statuses, verdicts or gaps
-        stack = np.vstack(codes) if codes else np.zeros((0, n), dtype=np.int8)
-        decided = np.where(stack == 4, -1, stack).max(axis=0, initial=-1)
-        # what the unknown criteria wait for, in criterion order, without repeats: criterion
-        # by criterion over its own unknown rows (no per-row pass over every criterion)
-        gaps: dict[int, dict[str, None]] = {}
-        for code, out in zip(codes, outs, strict=True):
-            if out is None:
-                continue
-            for i in np.nonzero((code == U) & ~fallback)[0].tolist():
-                seen = gaps.get(i)
-                if seen is None:
-                    seen = gaps[i] = {}
-                for m in out.missing(i):
-                    seen.setdefault(m, None)
-        missing: dict[int, list[str]] = {i: list(seen) for i, seen in gaps.items() if seen}
-        status_codes = {cr.id: code for cr, code in zip(self.criteria, codes, strict=True)}
-        verdict_codes = np.where(suspended, 4, np.where(decided == F, 1, np.where(
-            decided == U, 2, np.where(decided == R, 3, 0)))).astype(np.int8)
-        errors: dict[int, str] = {}
         if t.has("application_date"):  # the data years follow the application date
             dates = t.df["application_date"]
             if dates.dtype == pl.Date:
                 fallback |= (dates.dt.year().fill_null(on.year) != on.year).to_numpy()
-        if fallback.any():
-            self._scalar_rows(t, on, np.nonzero(fallback)[0], status_codes, verdict_codes,
-                              missing, errors)
-        out_frame: dict[str, Any] = {k: _coded(_ENUMS.status, c)
-                                     for k, c in status_codes.items()}
+            elif dates.dtype != pl.Null:
+                everything = True
+        if t.bad is not None:
+            fallback |= t.bad
+        if everything:
+            fallback[:] = True
+        # the verdict: fail decides, then unknown, then review (not_applicable as a pass)
+        decided = np.zeros(n, dtype=np.int8)
+        for code in codes:
+            np.maximum(decided, _DECIDES[code], out=decided)
+        verdict_codes = _VERDICT_OF[decided]
+        np.putmask(verdict_codes, suspended, 4)
+        status_codes = {cr.id: code for cr, code in zip(self.criteria, codes, strict=True)}
+        gaps = _gap_masks(codes, outs, fallback)
+        errors: dict[int, str] = {}
+        overrides: dict[int, list[str]] = {}
+        rows = np.nonzero(fallback)[0]
+        if rows.size:
+            status_codes = {k: v.copy() for k, v in status_codes.items()}
+            prio = {k: v.copy() for k, v in prio.items()}
+            self._scalar_rows(t, on, rows, status_codes, prio, verdict_codes, overrides,
+                              errors)
+        out_frame: dict[str, Any] = {}
+        for cr in self.criteria:
+            out_frame[cr.id] = _coded(_ENUMS.status, status_codes[cr.id])
+            for name, _ in cr.priority:
+                out_frame[name] = _coded(_ENUMS.status, prio[name])
         out_frame["verdict"] = _coded(_ENUMS.verdict, verdict_codes)
-        out_frame["missing"] = _lists(n, missing)
-        out_frame["error"] = pl.Series("error", [errors.get(i) for i in range(n)]
-                                       if errors else [None] * n, dtype=pl.String)
+        out_frame["missing"] = _lists(n, gaps, overrides)
+        if errors:
+            out_frame["error"] = pl.Series("error", [errors.get(i) for i in range(n)],
+                                           dtype=pl.String)
+        else:
+            out_frame["error"] = pl.repeat(None, n, dtype=pl.String, eager=True)
         return pl.DataFrame(out_frame)
 
     def _scalar_rows(self, t: _Table, on: _dt.date, rows: np.ndarray,
-                     status: dict[str, np.ndarray], verdict: np.ndarray,
-                     missing: dict[int, list[str]], errors: dict[int, str]) -> None:
+                     status: dict[str, np.ndarray], prio: dict[str, np.ndarray],
+                     verdict: np.ndarray, overrides: dict[int, list[str]],
+                     errors: dict[int, str]) -> None:
         """Rows the columnar form cannot decide: the scalar evaluator, on the profile the
         row describes (the very code ``check`` runs)."""
         from ..applicant.load import parse_profile
 
         records = t.df[[int(i) for i in rows]].to_dicts()
-        for i, rec in zip(rows, records, strict=True):
+        kind = self.rb.designation(self.id).profile
+        factors = {c.id: [name for name, _ in c.priority] for c in self.criteria}
+        for i, rec in zip(rows.tolist(), records, strict=True):
+            overrides[i] = []
             try:
-                profile = parse_profile(row_profile(rec, self.rb.designation(self.id).profile))
+                profile = parse_profile(row_profile(rec, kind))
                 d = self.rb.evaluate(profile, self.id, on)
             except IpdesignateError as exc:  # an error is a value: the row says why
-                errors[int(i)] = str(exc)
+                errors[i] = str(exc)
                 verdict[i] = -1
                 for cr in self.criteria:
                     status[cr.id][i] = -1
-                missing.pop(int(i), None)
+                for k in prio:
+                    prio[k][i] = -1
                 continue
             for r in d.criteria:
                 status[r.id][i] = _STATUS_CODE[r.status]
+                for p in r.priority:
+                    prio[priority_column(r.id, p.id)][i] = _STATUS_CODE[p.status]
+                if not r.priority:  # not applicable: no factor was read
+                    for name in factors[r.id]:
+                        prio[name][i] = -1
             verdict[i] = _VERDICT_CODE[d.verdict]
-            if d.missing:
-                missing[int(i)] = list(d.missing)
-            else:
-                missing.pop(int(i), None)
+            overrides[i] = list(d.missing)
+
+
+def _compiled(c: _Compiler, chk: Any) -> Fn | None:
+    try:
+        return c.check(chk)
+    except (_NotColumnar, KeyError, AttributeError):
+        return None
+
+
+def _gap_masks(codes: Sequence[np.ndarray], outs: Sequence[_Out | None],
+               fallback: np.ndarray) -> list[Gap]:
+    """(path, rows) in trace order: the rows of an unknown criterion (decided here, not by
+    the scalar path) where that path is missing."""
+    out: list[Gap] = []
+    keep = ~fallback
+    for code, o in zip(codes, outs, strict=True):
+        if o is None or not o.gaps:
+            continue
+        unknown = (code == U) & keep
+        if not unknown.any():
+            continue
+        for path, null in o.gaps:
+            m = null & unknown
+            if m.any():
+                out.append((path, m))
+    return out
+
+
+def _lists(n: int, gaps: list[Gap], overrides: dict[int, list[str]]) -> Any:
+    """The ``missing`` list column from per-path masks, without a pass over rows: a row's
+    list is its paths in the order of their first occurrence (as ``Decision.missing``
+    dedupes them); ``overrides`` are the lists of rows decided by the scalar path."""
+    import polars as pl
+    import pyarrow as pa  # type: ignore[import-untyped]
+
+    names: dict[str, int] = {}
+    merged: list[tuple[int, np.ndarray]] = []  # (path id, rows) in first-occurrence order
+    late = None  # rows where a repeated path shows again after another path: order per row
+    for path, m in gaps:
+        p = names.setdefault(path, len(names))
+        if p == len(merged):
+            merged.append((p, m))
+            continue
+        extra = m & ~merged[p][1]
+        if extra.any():
+            late = extra if late is None else late | extra
+            merged[p] = (p, merged[p][1] | m)
+    if late is not None:  # the few rows whose order differs from the first occurrences
+        for i in np.nonzero(late)[0].tolist():
+            if i not in overrides:
+                seen: dict[str, None] = {}
+                for path, m in gaps:
+                    if m[i]:
+                        seen.setdefault(path, None)
+                overrides[i] = list(seen)
+    for lst in overrides.values():
+        for path in lst:
+            names.setdefault(path, len(names))
+    vector = [(p, np.nonzero(m)[0]) for p, m in merged]
+    if overrides:
+        ov = np.fromiter(overrides, dtype=np.int64, count=len(overrides))
+        for k, (p, rows) in enumerate(vector):
+            vector[k] = (p, rows[~np.isin(rows, ov)])
+    lengths = np.zeros(n, dtype=np.int64)
+    for _, rows in vector:
+        lengths[rows] += 1
+    for i, lst in overrides.items():
+        lengths[i] = len(lst)
+    offsets = np.zeros(n + 1, dtype=np.int64)
+    np.cumsum(lengths, out=offsets[1:])
+    values = np.empty(int(offsets[-1]), dtype=np.int32)
+    fill = offsets[:-1].copy()  # the next free slot of each row
+    for p, rows in vector:  # path by path, in order: each row's paths land in order
+        values[fill[rows]] = p
+        fill[rows] += 1
+    for i, lst in overrides.items():
+        values[offsets[i]:offsets[i + 1]] = [names[path] for path in lst]
+    dictionary = pa.array(list(names), type=pa.string())
+    flat = pa.DictionaryArray.from_arrays(pa.array(values, type=pa.int32()), dictionary)
+    arr = pa.LargeListArray.from_arrays(pa.array(offsets, type=pa.int64()),
+                                        flat.cast(pa.string()))
+    return pl.Series("missing", arr).cast(pl.List(pl.String))
 
 
 def _coded(names: Any, codes: np.ndarray) -> Any:
     """An Enum column from small integer codes (-1: null), gathered, not built per row."""
-    out = names.gather(np.where(codes < 0, 0, codes))
-    if (codes < 0).any():
-        out = out.scatter(np.nonzero(codes < 0)[0], None)
-    return out
-
-
-def _lists(n: int, missing: dict[int, list[str]]) -> Any:
-    """A list-of-strings column, empty for most rows, built from offsets."""
-    import polars as pl
-    import pyarrow as pa  # type: ignore[import-untyped]
-
-    lengths = np.zeros(n, dtype=np.int32)
-    values: list[str] = []
-    for i in sorted(missing):
-        lengths[i] = len(missing[i])
-        values.extend(missing[i])
-    offsets = np.zeros(n + 1, dtype=np.int32)
-    np.cumsum(lengths, out=offsets[1:])
-    arr = pa.ListArray.from_arrays(pa.array(offsets), pa.array(values, type=pa.string()))
-    return pl.Series("missing", arr)
+    neg = codes < 0
+    if not neg.any():
+        return names.gather(codes)
+    out = names.gather(np.where(neg, 0, codes))
+    return out.scatter(np.nonzero(neg)[0], None)
 
 
 def row_profile(rec: dict[str, Any], kind: str) -> dict[str, Any]:
@@ -732,4 +1009,4 @@ def profiles_to_table(profiles: Sequence[Any]) -> Any:
     return pl.DataFrame(rows, infer_schema_length=None)
 
 
-__all__ = ["ColumnarDesignation", "profiles_to_table", "row_profile"]
+__all__ = ["ColumnarDesignation", "priority_column", "profiles_to_table", "row_profile"]
