@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from ipdesignate import load_profile
+from ipdesignate import RulebookError, load_profile
 from ipdesignate.library import cache
 from ipdesignate.library.load import load_rulebook
 
@@ -76,3 +76,33 @@ def test_the_cache_can_be_turned_off(book: Path, monkeypatch: pytest.MonkeyPatch
     monkeypatch.setenv(cache.ENV_VAR, "off")
     load_rulebook(book)
     assert not (book.parents[2] / "cache").exists()
+
+
+def test_the_same_bytes_beside_another_source_text_are_checked_again(book: Path) -> None:
+    """An entry vouches for the files it was validated with, not for a copy elsewhere."""
+    rb = load_rulebook(book)  # fills the cache from the first tree
+    other = book.parents[2] / "elsewhere"
+    shutil.copytree(book.parents[1], other)
+    (other / book.parent.name / rb.model.source.file).write_text(
+        "nothing of the measure is left here\n", encoding="utf-8")
+    with pytest.raises(Exception, match="citation not in the source text"):
+        load_rulebook(other / book.parent.name / book.name)
+
+
+def test_a_vocabulary_added_nearer_is_read_not_the_cached_one(book: Path) -> None:
+    load_rulebook(book)
+    nearer = book.parent / "vocabulary.yaml"
+    nearer.write_text("kinds: {}\n", encoding="utf-8")  # not a valid vocabulary
+    with pytest.raises(RulebookError, match=f"{book.parent.name}/vocabulary.yaml"):
+        load_rulebook(book)  # validated again, against the nearer file
+
+
+def test_a_hit_keeps_the_vocabulary_and_needs_no_engine_for_no_events(book: Path) -> None:
+    cold = load_rulebook(book)
+    hit = load_rulebook(book)
+    assert hit.vocabulary.kinds == cold.vocabulary.kinds
+    assert hit.vocabulary.sources == cold.vocabulary.sources
+    # the timeline of no events, made without compiling the lifecycle, is the engine's
+    assert hit.timelines is not None and cold.lifecycle is not None
+    assert hit.timelines.timeline([]) == cold.lifecycle.run([])
+    assert callable(hit._lifecycle)  # still not compiled

@@ -7,7 +7,6 @@ so an unknown key gets a "did you mean").
 
 from __future__ import annotations
 
-import difflib
 import re
 import types
 from typing import Annotated, Any, TypeVar, Union, get_args, get_origin
@@ -155,6 +154,8 @@ def _other_level(root: type[BaseModel], loc: tuple[Any, ...], allowed: list[str]
 
 def problem_of(err: ErrorDetails, root: type[BaseModel], located: Located,
                prefix: Path = ()) -> Problem:
+    import difflib  # only on the way to an error: not every run's import
+
     loc = tuple(err["loc"])
     kind = err["type"]
     if kind == "extra_forbidden":

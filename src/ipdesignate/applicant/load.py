@@ -24,7 +24,7 @@ from .._core.limits import LIMITS, depth_problem
 from .._core.validate import validate
 from .._core.yaml import Located, load_file
 from .profile import Profile
-from .vocabulary import Vocabulary, known_kinds, profile_models
+from .vocabulary import Vocabulary, known_kinds, profile_model
 
 
 def profile_from_located(located: Located, problems: list[Problem] | None = None,
@@ -38,8 +38,9 @@ def profile_from_located(located: Located, problems: list[Problem] | None = None
         raise ProfileError([located.problem(at, "a profile is a mapping of fields",
                                             found=type(data).__name__)])
     kind = data.get("kind")
-    models = profile_models(vocabulary)
-    model = models.get(kind) if isinstance(kind, str) else None
+    # only this kind's model is built: each one costs a schema build, and one profile
+    # needs one
+    model = profile_model(kind, vocabulary) if isinstance(kind, str) else None
     if model is None:
         kinds = known_kinds(vocabulary)
         raise ProfileError([located.problem((*at, "kind") if "kind" in data else at,

@@ -265,5 +265,11 @@ def profile_models(vocabulary: Vocabulary | None = None) -> dict[str, type[Profi
     return (vocabulary or _shared_default()).models()
 
 
+def profile_model(kind: str, vocabulary: Vocabulary | None = None) -> type[Profile] | None:
+    """The model of profile ``kind`` (built on first use), or None for an unknown kind."""
+    vocab = vocabulary or _shared_default()
+    return vocab.model(kind) if kind in vocab.kinds else None
+
+
 def known_kinds(vocabulary: Vocabulary | None = None) -> tuple[str, ...]:
     return tuple((vocabulary or _shared_default()).kinds)

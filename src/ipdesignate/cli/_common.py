@@ -8,7 +8,6 @@ import os
 import signal
 import stat
 import sys
-import tempfile
 import threading
 from collections.abc import Callable
 from pathlib import Path as FsPath
@@ -50,6 +49,8 @@ def write(text: str, output: str | None) -> None:
     if output is None or output == "-":
         sys.stdout.write(text)
         return
+    import tempfile  # only for -o FILE: every other run would pay for its import
+
     target = _target(output)
     mode = _mode_for(target)
     try:

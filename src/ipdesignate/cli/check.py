@@ -7,10 +7,12 @@ from typing import Any
 
 from ._common import EXIT_OK, add_rulebooks_option, date_arg, library, write
 
+# the name and help line are listed without building the arguments (cli/main.py)
+NAME, HELP = "check", "evaluate a profile for a designation"
+
 
 def add_parser(sub: Any) -> None:
-    c: argparse.ArgumentParser = sub.add_parser("check",
-                                                help="evaluate a profile for a designation")
+    c: argparse.ArgumentParser = sub.add_parser(NAME, help=HELP)
     c.add_argument("profile", help="profile file (YAML or JSON), or - for standard input")
     c.add_argument("--designation", "-d", required=True,
                    help="designation id (see: ipdesignate list)")
@@ -31,14 +33,11 @@ def add_parser(sub: Any) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from ..applicant.load import load_profile
-    from ..decision.html import render_html
-    from ..decision.render import render_markdown, render_text
-    from ..library.load import load_rulebook
-
     applied = args.application_date
     if args.rulebook:
+        from ..applicant.load import load_profile
         from ..library.library import Library
+        from ..library.load import load_rulebook
 
         rb = load_rulebook(args.rulebook)
         profile = load_profile(args.profile, rb.vocabulary)
@@ -49,13 +48,20 @@ def run(args: argparse.Namespace) -> int:
         lib = library(args)
         decision = lib.check(lib.load_profile(args.profile), args.designation, args.on,
                              version=args.rulebook_version, application_date=applied)
+    # each renderer imported only when asked for: a check pays for one
     if args.format == "json":
         text = decision.model_dump_json(indent=2) + "\n"
     elif args.format == "markdown":
+        from ..decision.render import render_markdown
+
         text = render_markdown(decision)
     elif args.format == "html":
+        from ..decision.html import render_html
+
         text = render_html(decision) + "\n"
     else:
+        from ..decision.render import render_text
+
         text = render_text(decision)
     write(text, args.output)
     return EXIT_OK

@@ -7,10 +7,12 @@ from typing import Any
 
 from ._common import EXIT_OK, date_arg, write
 
+# the name and help line are listed without building the arguments (cli/main.py)
+NAME, HELP = "diff", "the semantic difference between two rulebook versions, and who flips"
+
 
 def add_parser(sub: Any) -> None:
-    d: argparse.ArgumentParser = sub.add_parser(
-        "diff", help="the semantic difference between two rulebook versions, and who flips")
+    d: argparse.ArgumentParser = sub.add_parser(NAME, help=HELP)
     d.add_argument("old", help="the old rulebook file")
     d.add_argument("new", help="the new rulebook file")
     d.add_argument("--profiles", metavar="DIR_OR_FILE", action="append",

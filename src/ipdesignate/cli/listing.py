@@ -7,10 +7,12 @@ from typing import Any
 
 from ._common import EXIT_OK, add_rulebooks_option, library
 
+# the name and help line are listed without building the arguments (cli/main.py)
+NAME, HELP = "list", "measures, versions, windows and designations"
+
 
 def add_parser(sub: Any) -> None:
-    ls: argparse.ArgumentParser = sub.add_parser(
-        "list", help="measures, versions, windows and designations")
+    ls: argparse.ArgumentParser = sub.add_parser(NAME, help=HELP)
     add_rulebooks_option(ls)
     ls.set_defaults(run=run)
 

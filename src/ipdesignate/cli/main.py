@@ -4,8 +4,10 @@ Exit codes: 0 a result was produced (whatever the verdict); 1 invalid input, wit
 located problems on stderr; 2 a usage error. No traceback reaches the user (3 marks a
 bug of ours, said in one line).
 
-Each subcommand module has ``add_parser(subparsers)``, which sets ``run``, and imports
-what it needs inside ``run``: the parser is built without loading the engine.
+Each subcommand module has ``NAME``, ``HELP`` and ``add_parser(subparsers)``, which sets
+``run``, and imports what it needs inside ``run``: the parser is built without loading the
+engine, and a run builds the arguments of its own subcommand only (the others are listed
+by name and help line, which is all ``ipdesignate --help`` shows of them).
 """
 
 from __future__ import annotations
@@ -23,18 +25,26 @@ from ._common import EXIT_BUG, EXIT_INPUT, EXIT_OK
 SUBCOMMANDS = (check, screen, validate, test, diff, timeline, listing, schema, serve)
 
 
-def parser() -> argparse.ArgumentParser:
+def parser(command: str | None = None) -> argparse.ArgumentParser:
+    """The whole parser; with ``command``, only that subcommand's arguments are built
+    (the same parser for that command's arguments, help and errors)."""
     p = argparse.ArgumentParser(prog="ipdesignate", description=(
         "Decide, clause by clause, whether an applicant qualifies for a Beijing IP "
         "designation, from versioned YAML rulebooks."))
     sub = p.add_subparsers(dest="command", required=True, metavar="COMMAND")
     for module in SUBCOMMANDS:
-        module.add_parser(sub)
+        if command is None or command == module.NAME:
+            module.add_parser(sub)
+        else:
+            sub.add_parser(module.NAME, help=module.HELP)
     return p
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    args = parser().parse_args(argv)
+    argv = list(sys.argv[1:] if argv is None else argv)
+    # the subcommand is the first word (the top level has no option but --help)
+    named = argv[0] if argv and any(argv[0] == m.NAME for m in SUBCOMMANDS) else None
+    args = parser(named).parse_args(argv)
     # --format json: errors too are JSON, one RFC 9457 problem document on stderr, the
     # shape the HTTP service answers with (docs/errors.md)
     as_json = getattr(args, "format", None) == "json"

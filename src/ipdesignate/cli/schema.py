@@ -8,11 +8,15 @@ from typing import Any
 
 from ._common import EXIT_OK, add_rulebooks_option, library, write
 
+# the name and help line are listed without building the arguments (cli/main.py)
+NAME, HELP = "schema", "print a JSON Schema"
+
+
 KINDS = ("decision", "profile", "rulebook", "events")
 
 
 def add_parser(sub: Any) -> None:
-    s: argparse.ArgumentParser = sub.add_parser("schema", help="print a JSON Schema")
+    s: argparse.ArgumentParser = sub.add_parser(NAME, help=HELP)
     s.add_argument("what", choices=KINDS)
     add_rulebooks_option(s)
     s.add_argument("--measure", metavar="ID",

@@ -13,12 +13,16 @@ from typing import Any
 
 from ._common import EXIT_OK, add_rulebooks_option, date_arg, library
 
+# the name and help line are listed without building the arguments (cli/main.py)
+NAME, HELP = "screen", "check a spreadsheet of clients (xlsx, csv, parquet)"
+
+
 OUTPUTS = (".xlsx", ".csv", ".html")
 
 
 def add_parser(sub: Any) -> None:
     c: argparse.ArgumentParser = sub.add_parser(
-        "screen", help="check a spreadsheet of clients (xlsx, csv, parquet)",
+        NAME, help=HELP,
         description="Check every client of a spreadsheet; see docs/frames.md for the columns.")
     c.add_argument("clients", help="clients file: .xlsx (sheets: clients, yearly, events, "
                    "attestations), .csv or .parquet")

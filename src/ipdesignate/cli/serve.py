@@ -15,6 +15,9 @@ from typing import Any
 
 from ._common import EXIT_OK, EXIT_USAGE, add_rulebooks_option
 
+# the name and help line are listed without building the arguments (cli/main.py)
+NAME, HELP = "serve", "run the HTTP service (OpenAPI at /openapi.json, docs at /docs)"
+
 
 def _positive(text: str) -> int:
     try:
@@ -29,8 +32,7 @@ def _positive(text: str) -> int:
 def add_parser(sub: Any) -> None:
     from ..http.settings import DEFAULT_MAX_BATCH, DEFAULT_MAX_BODY_BYTES
 
-    s: argparse.ArgumentParser = sub.add_parser(
-        "serve", help="run the HTTP service (OpenAPI at /openapi.json, docs at /docs)")
+    s: argparse.ArgumentParser = sub.add_parser(NAME, help=HELP)
     s.add_argument("--host", default="127.0.0.1",
                    help="address to bind (default 127.0.0.1: this machine only)")
     s.add_argument("--port", type=int, default=8000, help="port (default 8000)")

@@ -8,10 +8,12 @@ from typing import Any
 from .._core.errors import IpdesignateError
 from ._common import EXIT_INPUT, EXIT_OK
 
+# the name and help line are listed without building the arguments (cli/main.py)
+NAME, HELP = "test", "run the rulebooks' embedded test cases, with coverage"
+
 
 def add_parser(sub: Any) -> None:
-    t: argparse.ArgumentParser = sub.add_parser(
-        "test", help="run the rulebooks' embedded test cases, with coverage")
+    t: argparse.ArgumentParser = sub.add_parser(NAME, help=HELP)
     t.add_argument("rulebooks", nargs="*",
                    help="rulebook files or directories (default: the library in use)")
     t.add_argument("--verbose", "-v", action="store_true", help="list every case")

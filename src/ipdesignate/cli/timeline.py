@@ -32,10 +32,15 @@ if TYPE_CHECKING:
     from ..lifecycle.timeline import DerivedFact, Timeline
 
 
+# the name and help line are listed without building the arguments (cli/main.py)
+NAME, HELP = (
+    "timeline",
+    "status, obligations and bars of units over time, from their dated events")
+
+
 def add_parser(subparsers: Any) -> None:
     parser: argparse.ArgumentParser = subparsers.add_parser(
-        "timeline",
-        help="status, obligations and bars of units over time, from their dated events",
+        NAME, help=HELP,
         description="Run units' dated events through a rulebook's lifecycle rules.",
     )
     parser.add_argument("events_file", metavar="EVENTS_FILE",

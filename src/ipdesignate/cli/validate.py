@@ -9,10 +9,12 @@ from typing import Any
 from .._core.errors import IpdesignateError
 from ._common import EXIT_INPUT, EXIT_OK
 
+# the name and help line are listed without building the arguments (cli/main.py)
+NAME, HELP = "validate", "check rulebook files; report every problem"
+
 
 def add_parser(sub: Any) -> None:
-    v: argparse.ArgumentParser = sub.add_parser(
-        "validate", help="check rulebook files; report every problem")
+    v: argparse.ArgumentParser = sub.add_parser(NAME, help=HELP)
     v.add_argument("rulebooks", nargs="+", help="rulebook files or directories")
     v.set_defaults(run=run)
 

@@ -18,12 +18,11 @@ import hashlib
 import os
 import pickle
 import sys
-import tempfile
 from pathlib import Path as FsPath
 from typing import Any
 
 ENV_VAR = "IPDESIGNATE_CACHE"
-_FORMAT = b"ipdesignate-rulebook-cache/1"
+_FORMAT = b"ipdesignate-rulebook-cache/2"  # /2: entries keep the vocabulary's kinds
 _ENGINE_DIGEST: str | None = None
 
 
@@ -96,6 +95,8 @@ def write(sha256: str, deps: list[FsPath], **kept: Any) -> None:
     entry = _entry(sha256)
     if entry is None:
         return
+    import tempfile  # only when writing (a miss): a hit does not pay for its import
+
     payload = {"sha256": sha256, "deps": {str(p.resolve()): digest(p) for p in deps}, **kept}
     tmp: str | None = None
     try:

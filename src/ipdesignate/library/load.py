@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import hashlib
 from pathlib import Path as FsPath
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .._core.errors import LifecycleError, Path, Problem, RulebookError
 from .._core.validate import validate
@@ -21,10 +21,12 @@ from ..applicant.vocabulary import (
 )
 from ..eligibility.compiler import Compiler
 from ..eligibility.designations import check_interpretations, compile_designation
-from ..eligibility.evaluate import CompiledRulebook
+from ..eligibility.evaluate import CompiledRulebook, TimelineCache
 from ..rulebook.model import Rulebook
-from ..rulebook.sourcetext import SourceText
 from . import cache
+
+if TYPE_CHECKING:
+    from ..rulebook.sourcetext import SourceText
 
 
 def _citations(node: Any, path: Path) -> list[tuple[Path, dict[str, Any]]]:
@@ -95,6 +97,8 @@ def _check_quotes(located: Located, rulebook: Rulebook, base: FsPath | None,
     text = _read_source(located, rulebook.source.file, base, problems)
     if text is None:
         return None
+    from ..rulebook.sourcetext import SourceText  # only when validating (not on a cache hit)
+
     source = SourceText(text)
     for path, cite in _citations(located.data, ()):
         article, text = cite.get("article"), cite.get("text")
@@ -229,7 +233,7 @@ def load_rulebook(path: str | FsPath, *, root: str | FsPath | None = None) -> Co
     root_dir = FsPath(root) if root is not None else None
     sha256 = hashlib.sha256(raw).hexdigest()
     kept = cache.read(sha256)
-    if kept is not None:
+    if kept is not None and _reads_the_same_files(kept, file):
         hit = _from_cache(kept, sha256, file, root_dir)
         hit.located = lambda: load_bytes(raw, str(path), [])  # positions, when asked for
         return hit
@@ -237,20 +241,40 @@ def load_rulebook(path: str | FsPath, *, root: str | FsPath | None = None) -> Co
     if located is None:
         raise RulebookError(problems)
     compiled = compile_rulebook(located, raw, file, problems, root=root_dir)
-    deps = [vocabulary_file_for(file)]
-    if compiled.model.source.file:
-        deps.append(file.parent / compiled.model.source.file)
-    cache.write(sha256, deps, model=compiled.model)
+    deps = _dependencies(file, compiled.model)
+    # the shared vocabulary's kinds too: pure data, valid while its file (a dependency of
+    # the entry) keeps its bytes, so a hit neither parses nor validates that file again
+    cache.write(sha256, deps, model=compiled.model,
+                vocabulary=load_vocabulary_file(deps[0]).kinds)
     return compiled
+
+
+def _dependencies(file: FsPath, model: Rulebook) -> list[FsPath]:
+    """The files a rulebook's validation read besides its own: the vocabulary nearest
+    above it (first), and the legal source text its citations were checked against."""
+    deps = [vocabulary_file_for(file)]
+    if model.source.file:
+        deps.append(file.parent / model.source.file)
+    return deps
+
+
+def _reads_the_same_files(kept: dict[str, Any], file: FsPath) -> bool:
+    """Whether the files this rulebook would read, where it lies now, are those the entry
+    was validated with. The same bytes copied next to another source text or vocabulary
+    (or a vocabulary.yaml added nearer to it) must be validated again: the entry only
+    vouches for the files it recorded (``cache.read`` checks their bytes)."""
+    want = {str(p.resolve()) for p in _dependencies(file, kept["model"])}
+    return want == set(kept["deps"])
 
 
 def _from_cache(kept: dict[str, Any], sha256: str, file: FsPath,
                 root: FsPath | None) -> CompiledRulebook:
     """Compile a model that passed every check before (a cache hit)."""
     model: Rulebook = kept["model"]
-    # the vocabulary's profile classes are made at run time and do not pickle: it is
-    # read again (its file is one the entry depends on, so it is the same one)
-    vocabulary = load_vocabulary_file(vocabulary_file_for(file)).copy()
+    # the vocabulary file's kinds were kept with the entry, which depends on that file's
+    # bytes (so they are its kinds); its profile classes are made at run time, on first use
+    vocabulary_file = vocabulary_file_for(file)
+    vocabulary = Vocabulary(dict(kept["vocabulary"]), (str(vocabulary_file.resolve()),))
     if model.vocabulary is not None:
         vocabulary.extend(dict(model.vocabulary.kinds), str(file))
     compiler = Compiler(model, None, str(file), vocabulary=vocabulary)
@@ -267,4 +291,25 @@ def _from_cache(kept: dict[str, Any], sha256: str, file: FsPath,
     compiled = CompiledRulebook(model, designations, sha256, str(file),
                                 lifecycle if model.lifecycle is not None else None, vocabulary)
     compiled.ref = compiled.ref.model_copy(update={"file": recorded_name(file, root)})
+    if compiled.timelines is not None:
+        compiled.timelines = TimelineCache(_NoEventsNoEngine(compiled))
     return compiled
+
+
+class _NoEventsNoEngine:
+    """Runs histories through a cached rulebook's lifecycle, compiled on first use; the
+    empty history needs no compiling: rules fire only on events and what they derive,
+    so its timeline has no facts (what ``CompiledLifecycle.run([])`` returns, tested).
+    A profile with ``events: []`` (most checks) never loads the lifecycle engine."""
+
+    def __init__(self, rulebook: CompiledRulebook) -> None:
+        self._rulebook = rulebook
+
+    def run(self, events: list[Any]) -> Any:
+        if events:
+            return self._rulebook.lifecycle.run(events)
+        from ..lifecycle.timeline import Timeline
+
+        model = self._rulebook.model
+        return Timeline(unit="unit", rulebook=f"{model.id}@{model.version}", facts=(),
+                        events=(), unused_events=())
