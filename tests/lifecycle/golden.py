@@ -191,10 +191,14 @@ def run(argv: list[str]) -> tuple[int, str, str]:
 
 
 def digest(result: tuple[int, str, str], tmp: Path) -> str:
-    # The generated inputs live in a temporary folder: its name is not part of the output.
+    # Where the generated inputs and the checkout live is not part of the output.
+    return hashlib.sha256(_text(result, tmp).encode("utf-8")).hexdigest()
+
+
+def _text(result: tuple[int, str, str], tmp: Path) -> str:
     code, out, err = result
-    text = f"{code}\n{out}\n--stderr--\n{err}".replace(str(tmp), "<tmp>")
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+    text = f"{code}\n{out}\n--stderr--\n{err}"
+    return text.replace(str(tmp), "<tmp>").replace(str(ROOT), "<root>")
 
 
 def main() -> None:
@@ -214,8 +218,7 @@ def main() -> None:
                 keep = Path(args.keep)
                 keep.mkdir(parents=True, exist_ok=True)
                 (keep / key.replace("/", "_").replace(" ", "_")).write_text(
-                    f"{result[0]}\n{result[1]}\n--stderr--\n{result[2]}".replace(
-                        str(tmp), "<tmp>"), encoding="utf-8")
+                    _text(result, tmp), encoding="utf-8")
     if args.write:
         GOLDEN.write_text(json.dumps(found, indent=1, sort_keys=True) + "\n", encoding="utf-8")
     print(f"{len(found)} command lines")

@@ -117,10 +117,19 @@ class _Durable:
         return _Durable._host_class()
 
 
-_ENCODE = json.JSONEncoder(ensure_ascii=False, check_circular=False).encode
-"""What durable_rules' Python layer sends its C core (``json.dumps(x, ensure_ascii=False)``,
-the same text), without building an encoder on every call."""
-_STRING = json.encoder.encode_basestring  # a JSON string, as _ENCODE writes it
+_STRING = json.encoder.encode_basestring  # a JSON string, as ensure_ascii=False writes it
+_C_ENCODER: Any = getattr(json.encoder, "c_make_encoder", None)
+_ENCODER = (_C_ENCODER(None, None, _STRING, None, ": ", ", ", False, False, True)
+            if _C_ENCODER is not None else None)
+_DECODE: Callable[[str, int], tuple[Any, int]] = json.decoder.JSONDecoder().scan_once  # type: ignore[attr-defined]
+
+
+def _ENCODE(value: dict[str, Any]) -> str:
+    """The text durable_rules' Python layer sends its C core, ``json.dumps(value,
+    ensure_ascii=False)``, from one encoder built once (json builds one per call)."""
+    if _ENCODER is None:  # pragma: no cover - a Python without the json accelerator
+        return json.dumps(value, ensure_ascii=False)
+    return "".join(_ENCODER(value, 0))
 
 
 def _key(fact: dict[str, Any]) -> str:
@@ -210,7 +219,7 @@ def _host_class(base: Any, core: Any) -> Any:
             messages: str | None = started[1]
             actions = ruleset._actions
             while messages:
-                name, match = next(iter(json.loads(messages).items()))
+                name, match = next(iter(_DECODE(messages, 0)[0].items()))
                 try:
                     actions[name]._func(_Match(core, handle, sid, match))
                 except BaseException:
