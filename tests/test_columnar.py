@@ -169,3 +169,81 @@ def test_dask_map_partitions_on_a_local_cluster_matches_one_process() -> None:
     got = got.reset_index(drop=True)
     for column in single.columns:
         assert [str(x) for x in got[column]] == [str(x) for x in single[column]], column
+
+
+def test_priority_factors_are_columns_beside_the_statuses() -> None:
+    """Issue 10's priority factors: one column per factor, as the scalar decision has them
+    (null where the criterion does not apply), never folded into the verdict."""
+    lib = ipdesignate.Library.load([ROOT / "tests" / "rulebooks" / "provenance" / "v1.yaml"])
+    rows = []
+    for staff, strategy in ((6, True), (4, None), (None, False), (5, True)):
+        data: dict[str, Any] = {"kind": "unit", "name": f"s{staff}", "entity_type": "enterprise",
+                                "application_date": ON, "registered_in_beijing": True,
+                                "independent_legal_person": True}
+        if staff is not None:
+            data["ip_full_time_staff"] = staff
+        if strategy is not None:
+            data["attestations"] = {"ip_strategy": {"holds": strategy, "by": "x",
+                                                    "on": ON, "evidence": "x"}}
+        rows.append(ipdesignate.parse_profile(data))
+    rb = lib.version_for("unit_pick", ON)
+    ev = rb.columnar("unit_pick")
+    assert ev.columnar_capable
+    assert "staff.priority.more_staff" in ev.columns
+    out = ev.evaluate(profiles_to_table(rows), ON)
+    for i, p in enumerate(rows):
+        d = lib.check(p, "unit_pick", ON)
+        row = out.row(i, named=True)
+        assert row["verdict"] == d.verdict and row["missing"] == d.missing
+        for r in d.criteria:
+            assert row[r.id] == r.status
+            for f in r.priority:
+                assert row[f"{r.id}.priority.{f.id}"] == f.status
+
+
+def test_screen_table_each_row_at_its_own_date_and_errors_kept(library: Any) -> None:
+    """Library.screen_table: statuses only, row order kept; each row at its application
+    date (grouped), a row without one or outside every version keeps its place with an
+    error; the same statuses, verdict and missing as check."""
+    base = ipdesignate.load_profile(ROOT / "examples" / "pilot-enterprise.yaml")
+    data = base.model_dump(mode="python", exclude_none=True)
+    days = [ON, dt.date(2024, 6, 1), ON, None, dt.date(1990, 1, 1), dt.date(2024, 6, 1)]
+    profiles = []
+    for k, day in enumerate(days):
+        d = {**data, "name": f"c{k}", "ip_full_time_staff": k}
+        d.pop("application_date", None)
+        if day is not None:
+            d["application_date"] = day
+        profiles.append(ipdesignate.parse_profile(d))
+    out = library.screen_table(profiles_to_table(profiles), "pilot")
+    assert out.height == len(days)
+    for i, p in enumerate(profiles):
+        row = out.row(i, named=True)
+        try:
+            d = library.check(p, "pilot")
+        except ipdesignate.IpdesignateError:
+            assert row["error"] and row["verdict"] is None and row["missing"] == []
+            continue
+        assert row["error"] is None and row["as_of"] == d.as_of
+        assert row["rulebook"] == f"{d.rulebook.id} {d.rulebook.version}"
+        assert {r.id: row[r.id] for r in d.criteria} == {r.id: r.status for r in d.criteria}
+        assert row["verdict"] == d.verdict and row["missing"] == d.missing
+    fixed = library.screen_table(profiles_to_table(profiles), "pilot", on=ON)
+    assert fixed["as_of"].to_list() == [ON] * len(days)
+
+
+def test_missing_lists_keep_each_rows_order_of_first_occurrence() -> None:
+    """A path repeated by a later criterion: where it is missing only there, the row's
+    list puts it after the paths before that criterion (as Decision.missing dedupes)."""
+    import numpy as np
+
+    from ipdesignate.eligibility.columnar import _lists
+
+    a1 = np.array([False, True, False, True])
+    b = np.array([True, True, False, False])
+    a2 = np.array([True, True, True, False])
+    out = _lists(4, [("a", a1), ("b", b), ("a", a2)], {}).to_list()
+    assert out == [["b", "a"], ["a", "b"], ["a"], ["a"]]
+    # rows decided by the scalar path keep their own lists, in place
+    out = _lists(4, [("a", a1), ("b", b)], {2: ["z", "a"]}).to_list()
+    assert out == [["b"], ["a", "b"], ["z", "a"], ["a"]]

@@ -361,6 +361,16 @@ class Library:
             out.append(Outcome(i, designation, applicant_name(item), decision, error))
         return Batch(out)
 
+    def screen_table(self, table: Any, designation: str, on: _dt.date | None = None,
+                     version: str | None = None) -> Any:
+        """Statuses only, for a whole table at columnar speed (needs ``ipdesignate[columnar]``):
+        a polars DataFrame, one row per table row, with a status column per criterion and
+        per priority factor, ``verdict``, ``missing``, ``error``, ``as_of`` and ``rulebook``;
+        the same statuses as ``check``, without decisions. See docs/batch.md."""
+        from .tables import screen_table
+
+        return screen_table(self, table, designation, on, version)
+
     def designations_for(self, profile: Any, on: _dt.date | None = None
                          ) -> list[tuple[str, str]]:
         """``(measure, designation)`` pairs open to the profile's kind and entity type in the

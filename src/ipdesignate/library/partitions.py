@@ -21,7 +21,7 @@ def evaluate_frame(frame: Any, rulebooks: str, designation: str, on: _dt.date) -
     if lib is None:
         lib = _LIBRARIES[rulebooks] = Library.load([rulebooks])
     rb = lib.version_for(designation, on)
-    out = rb.columnar(designation).evaluate(frame, on)
+    out = rb.columnar(designation.partition(":")[2] or designation).evaluate(frame, on)
     return out.with_columns([out[c].cast(str) for c in out.columns
                              if c not in ("missing", "error")]).to_pandas()
 
