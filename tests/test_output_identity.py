@@ -1,0 +1,50 @@
+"""Decision output is byte-identical to the recorded golden corpus (tests/golden.py).
+
+Every speed-up of evaluation, traces or JSON must leave every rendering of every decision
+of the corpus unchanged: compact and indented JSON, the JSON-mode dict, text, Markdown,
+HTML, ``repr`` and ``str``. A deliberate change of output re-records the fixture
+(``python tests/golden.py record``) in the same commit, and says why.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ipdesignate import Decision, IpdesignateError
+
+from . import golden
+
+
+def test_every_output_is_byte_identical_to_the_recorded_corpus() -> None:
+    want = golden.load_fixture()
+    got: dict[str, dict[str, str]] = {}
+    diffs: list[str] = []
+    for key, out in golden.corpus():
+        got[key] = hashed = {k: golden.digest(v) for k, v in out.items()}
+        expected = want.get(key)
+        if expected != hashed:
+            which = sorted(k for k in set(hashed) | set(expected or {})
+                           if (expected or {}).get(k) != hashed.get(k))
+            diffs.append(f"{key}: {', '.join(which)}")
+    assert not diffs, f"{len(diffs)} decisions differ:\n" + "\n".join(diffs[:40])
+    assert set(got) == set(want), sorted(set(want) ^ set(got))[:20]
+
+
+def test_json_round_trip_is_exact_over_the_corpus() -> None:
+    """A decision read back from its JSON writes the same bytes (and renders the same)."""
+    from ipdesignate.decision.render import render_text
+
+    seen = 0
+    for key, run in golden._jobs():
+        if not key.startswith(("case/", "file/", "demo/")):
+            continue
+        try:
+            decision: Any = run()
+        except IpdesignateError:  # the corpus test records errors
+            continue
+        text = decision.model_dump_json()
+        back = Decision.model_validate_json(text)
+        assert back.model_dump_json() == text, key
+        assert render_text(back) == render_text(decision), key
+        seen += 1
+    assert seen > 200
