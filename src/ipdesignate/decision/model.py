@@ -261,3 +261,13 @@ def build_decision(fields: dict[str, Any]) -> Decision:
     _set(decision, "__pydantic_private__", None)
     return decision
 
+
+
+def make_decision(ordered: dict[str, Any]) -> Decision:
+    """``build_decision`` for a caller that gives every field, in the schema's order."""
+    decision = _new(Decision)
+    _set(decision, "__dict__", ordered)
+    _set(decision, "__pydantic_fields_set__", set(_FIELD_ORDER))
+    _set(decision, "__pydantic_extra__", None)
+    _set(decision, "__pydantic_private__", None)
+    return decision

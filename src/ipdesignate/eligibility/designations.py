@@ -7,7 +7,7 @@ undefined reading, a threshold that does not fit its measure, duplicate ids.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from .._core.errors import Path, did_you_mean
 from ..decision.trace import ReadingUsed
@@ -31,7 +31,13 @@ class CompiledCriterion:
     relaxation_check: CheckFn | None
     relaxation_hint: Text | None = None
     known_gap: Text | None = None
+    plain: bool = field(default=False, init=False)
     priority: tuple[CompiledPriority, ...] = ()
+
+    def __post_init__(self) -> None:
+        # no exemption, relaxation or priority factor: the check's status is the result
+        object.__setattr__(self, "plain", self.exemption_check is None
+                           and self.relaxation is None and not self.priority)
 
 
 @dataclass(frozen=True)

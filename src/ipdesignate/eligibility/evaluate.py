@@ -17,6 +17,8 @@ from .._version import __version__
 from ..applicant.load import profile_problem
 from ..applicant.vocabulary import Vocabulary, default_vocabulary
 from ..decision.model import (
+    _IN_FORCE,
+    DECISION_FORMAT,
     Basis,
     Decision,
     DesignationRef,
@@ -24,7 +26,7 @@ from ..decision.model import (
     ProcedureRef,
     RulebookRef,
     SuspensionResult,
-    build_decision,
+    make_decision,
     verdict_of,
 )
 from ..decision.trace import (
@@ -70,6 +72,7 @@ class TimelineCache:
         self._compiled = compiled  # a compiled lifecycle, or a function making it
         self._cache: dict[tuple[Any, ...], Any] = {}
         self._lock = threading.Lock()
+        self._empty: Any = None
 
     @property
     def compiled(self) -> Any:
@@ -78,6 +81,11 @@ class TimelineCache:
         return self._compiled
 
     def timeline(self, events: list[Any]) -> Any:
+        if not events:  # one timeline for every empty history, without a key or a lock
+            empty = self._empty
+            if empty is None:
+                empty = self._empty = self.compiled.run([])
+            return empty
         # A profile lists events as a set; the lifecycle needs them as a history.
         history = sorted(events, key=lambda e: e.date)
         key = tuple((e.id, e.type, e.date, e.designation,
@@ -300,16 +308,23 @@ class CompiledRulebook:
         ctx = Ctx(profile, on, self.timelines, applied)
         results: list[CriterionResult] = []
         statuses: list[str] = []
+        add_result, add_status, known = results.append, statuses.append, ctx.results
         for cc in d.criteria:
             if cc.applies_to is not None and entity not in cc.applies_to:
-                results.append(CriterionResult(cc.id, NOT_APPLICABLE, cc.cite, cc.text, None,
-                                               cc.readings))
-                ctx.results[cc.id] = NOT_APPLICABLE
+                add_result(CriterionResult(cc.id, NOT_APPLICABLE, cc.cite, cc.text, None,
+                                           cc.readings))
+                known[cc.id] = NOT_APPLICABLE
                 continue
             tr = Trace()
             status = cc.check(ctx, tr)
+            if cc.plain or (status == PASS and not cc.priority):  # nothing else to settle
+                add_result(CriterionResult(cc.id, status, cc.cite, cc.text, tr, cc.readings,
+                                           cc.exemption, None, None, cc.known_gap))
+                add_status(status)
+                known[cc.id] = status
+                continue
             ex_status = relaxed = None
-            if status != PASS and cc.exemption_check is not None:
+            if cc.exemption_check is not None:
                 needs = len(tr.needs)
                 ex_status = cc.exemption_check(ctx, tr)
                 status = EXEMPT if ex_status == PASS else any_of([status, ex_status])
@@ -327,11 +342,11 @@ class CompiledRulebook:
             priority: tuple[PriorityResult, ...] = ()
             if cc.priority:  # beside the verdict: read, never folded into the status
                 priority = tuple(_priority(ctx, f) for f in cc.priority)
-            results.append(CriterionResult(cc.id, status, cc.cite, cc.text, tr, cc.readings,
-                                           cc.exemption, ex_status, relaxed, cc.known_gap,
-                                           priority))
-            statuses.append(status)
-            ctx.results[cc.id] = status
+            add_result(CriterionResult(cc.id, status, cc.cite, cc.text, tr, cc.readings,
+                                       cc.exemption, ex_status, relaxed, cc.known_gap,
+                                       priority))
+            add_status(status)
+            known[cc.id] = status
         suspensions = []
         suspended = False
         warnings = list(self.warnings)
@@ -343,41 +358,46 @@ class CompiledRulebook:
             if st == UNKNOWN:
                 warnings.append(f"whether {s.id} applies is unknown: "
                                 f"{', '.join(tr.missing)} not stated")
-        notices = [self._notice_results[(d.id, n.id)] for n in d.notices
-                   if n.check(ctx, Trace()) == PASS]
-        stated = getattr(profile, "attestations", None) or {}
-        undeclared = [a for a in stated if a not in self.model.attestations]
-        if undeclared:
-            warnings.append("attestations not used by this rulebook: "
-                            + ", ".join(sorted(undeclared)))
-        later = tuple(f"{e.id} {e.type} {e.date.isoformat()}"
-                      for e in sorted(events or (), key=lambda e: e.date) if e.date > on)
-        if later:
-            warnings.append(f"晚于评估日期 {on.isoformat()} 的事件未计入 / events dated after the "
-                            f"as-of date were not counted: {'; '.join(later)}")
+        notice_results = self._notice_results
+        notices = tuple(notice_results[(d.id, n.id)] for n in d.notices
+                        if n.check(ctx, Trace()) == PASS)
+        stated = ctx.attestations
+        if stated:
+            undeclared = [a for a in stated if a not in self.model.attestations]
+            if undeclared:
+                warnings.append("attestations not used by this rulebook: "
+                                + ", ".join(sorted(undeclared)))
+        later: tuple[str, ...] = ()
+        if events and ctx.events is not events:  # Ctx dropped the events after ``on``
+            later = tuple(f"{e.id} {e.type} {e.date.isoformat()}"
+                          for e in sorted(events, key=lambda e: e.date) if e.date > on)
+            warnings.append(f"晚于评估日期 {on.isoformat()} 的事件未计入 / events dated after "
+                            f"the as-of date were not counted: {'; '.join(later)}")
         if basis is None:
-            trial = self.trial_warning(on)
-            basis = Basis(mode="trial_ended", banner=trial) if trial else None
-        if basis is not None and basis.banner:
+            if self.trial_end is not None and on > self.trial_end:
+                basis = Basis(mode="trial_ended", banner=self.trial_warning(on))
+            else:
+                basis = _IN_FORCE
+        if basis.banner:
             warnings.insert(0, basis.banner)
 
-        fields: dict[str, Any] = {
+        # every field, in the schema's order (the JSON keys follow it)
+        return make_decision({
+            "format": DECISION_FORMAT,
             "engine": _ENGINE,
             "rulebook": self.ref,
             "designation": self._designation_refs[d.id],
             "applicant": {"name": profile.name, "kind": profile.kind, "entity_type": entity},
             "as_of": on,
             "application_date": applied,
+            "basis": basis,
             "verdict": verdict_of(statuses, suspended),
             "criteria": tuple(results),
             "suspensions": tuple(suspensions),
-            "notices": tuple(notices),
+            "notices": notices,
             "procedure": self._procedures.get(d.id),
             "events_not_counted": later,
             "warnings": tuple(warnings),
             "missing_items": (missing_items(self.vocabulary, profile.kind, results)
                               if UNKNOWN in statuses else ()),
-        }
-        if basis is not None:
-            fields["basis"] = basis
-        return build_decision(fields)
+        })

@@ -243,6 +243,14 @@ class Library:
         return [rb for versions in self.measures.values() for rb in versions]
 
     def _measure_of(self, designation: str) -> tuple[str, str]:
+        # routing is settled once per designation name: check() asks on every call
+        routes = self.__dict__.setdefault("_routes", {})
+        hit = routes.get(designation)
+        if hit is None:
+            hit = routes[designation] = self._route(designation)
+        return hit  # type: ignore[no-any-return]
+
+    def _route(self, designation: str) -> tuple[str, str]:
         if ":" in designation:
             measure, _, name = designation.partition(":")
             return measure, name
