@@ -42,3 +42,35 @@ def test_texts() -> None:
     assert gap_text(Decimal("0.012"), Unit.RATIO) == "short by 1.2 percentage points"
     assert gap_text(3, Unit.COUNT) == "3 more needed"
     assert gap_text(1, Unit.COUNT, over=True) == "1 too many"
+
+
+def _plain_exact_str(x: Decimal) -> str:
+    """exact_str as it was written before its fast path (the reference)."""
+    text = format(x.normalize(), "f") if x == x.to_integral_value() else format(x, "f")
+    if "." in text:
+        text = text.rstrip("0").rstrip(".")
+    return "0" if text in ("-0", "") else text
+
+
+# Within the numbers the engine accepts (18 integer and 20 fraction digits, LIMITS) and
+# what it derives from them; beyond 28 integral digits the old normalize() rounded.
+_NUMBERS = st.one_of(
+    st.integers(min_value=-10**24, max_value=10**24),
+    st.decimals(allow_nan=False, allow_infinity=False, min_value=-10**20, max_value=10**20,
+                places=20),
+    st.decimals(allow_nan=False, allow_infinity=False, min_value=-10**20, max_value=10**20),
+    st.builds(lambda c, e: Decimal(c).scaleb(e), st.integers(-10**20, 10**20),
+              st.integers(-14, 4)),
+    st.fractions(max_denominator=10**6).filter(lambda f: abs(f) < 10**20),
+)
+
+
+@given(_NUMBERS)
+def test_fast_texts_equal_the_general_path(x: Decimal | int | Fraction) -> None:
+    """display's and exact_str's fast paths write exactly what the general path writes."""
+    from ipdesignate._core.exact import display_rounded
+
+    for unit in Unit:
+        assert display(x, unit) == display_rounded(x, unit), (x, unit)
+    if isinstance(x, Decimal):
+        assert exact_str(x) == _plain_exact_str(x)

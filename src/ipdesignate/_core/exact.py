@@ -118,6 +118,15 @@ def power(a: Exact | int, n: int) -> Exact | int:
 
 def exact_str(x: Exact) -> str:
     """Stable text for JSON: a plain decimal when it terminates, else ``p/q``."""
+    t = type(x)
+    if t is Decimal:
+        text = str(x)  # plain digits unless the exponent is large (then "E", below)
+        if "E" not in text:
+            if "." in text:
+                text = text.rstrip("0").rstrip(".")
+            return "0" if text in ("-0", "") else text
+    elif t is int:
+        return str(x)
     if isinstance(x, int):
         return str(x)
     if isinstance(x, Fraction):
@@ -148,8 +157,43 @@ def _round(x: Exact, places: int) -> Decimal:
         return d.quantize(Decimal(1).scaleb(-places))
 
 
+_SMALL = 10**40
+
+
+def _places(x: Exact) -> int | None:
+    """How many decimal places an int or a Decimal of moderate size is written with
+    (None for anything else: the general path decides)."""
+    t = type(x)
+    if t is int:
+        return 0 if -_SMALL < x < _SMALL else None
+    if t is Decimal and x.is_finite() and x.adjusted() < 40:  # type: ignore[union-attr]
+        exp = x.as_tuple().exponent  # type: ignore[union-attr]
+        return -exp if isinstance(exp, int) and exp < 0 else 0
+    return None
+
+
 def display(x: Exact, unit: Unit) -> str:
     """Human text: ``43.33%``, ``1,200万元``, ``71``."""
+    # The common case first: a value that needs no rounding at the places shown is
+    # written exactly (the general path below gives the same text for it, more slowly).
+    places = _places(x)
+    if places is not None:
+        if unit is Unit.RATIO:
+            if places <= 4:
+                return exact_str(Decimal(x).scaleb(2, _ROUNDING)) + "%"  # type: ignore[arg-type]
+        elif unit is Unit.YUAN:
+            d = Decimal(x)  # type: ignore[arg-type]
+            if not _ROUNDING.remainder(d, 100):  # whole hundreds: at most 2 places in 万元
+                return exact_str(d.scaleb(-4, _ROUNDING)) + "万元"
+        elif unit is Unit.DAYS:
+            return f"{exact_str(x)} days"
+        elif places <= 4:
+            return exact_str(x)
+    return display_rounded(x, unit)
+
+
+def display_rounded(x: Exact, unit: Unit) -> str:
+    """``display`` by the general path: round at the places shown, ≈ when that changed it."""
     if unit is Unit.RATIO:
         pct = _round(mul(x, Decimal(100)), 2)
         text = exact_str(pct)

@@ -210,6 +210,15 @@ class Decision(BaseModel):
                     seen.setdefault(m, None)
         return list(seen)
 
+    def model_dump_json(self, **kwargs: Any) -> str:
+        """The stable JSON; the plain compact form is written directly (``serialize``),
+        byte for byte as pydantic writes it; any option goes through pydantic."""
+        if not kwargs or (len(kwargs) == 1 and kwargs.get("indent", 0) is None):
+            from .serialize import decision_json
+
+            return decision_json(self)
+        return super().model_dump_json(**kwargs)
+
     def criterion(self, id: str) -> CriterionResult:
         for r in self.criteria:
             if r.id == id:
