@@ -48,3 +48,20 @@ def test_json_round_trip_is_exact_over_the_corpus() -> None:
         assert render_text(back) == render_text(decision), key
         seen += 1
     assert seen > 200
+
+
+def test_a_decision_pickles_with_its_traces() -> None:
+    """A trace built on first read is built before pickling: the copy says the same."""
+    import datetime as dt
+    import pickle
+
+    from ipdesignate import Library
+
+    from .conftest import ROOT
+
+    lib = Library.default()
+    profile = lib.load_profile(ROOT / "examples" / "pilot-enterprise.yaml")
+    decision = lib.check(profile, "pilot", dt.date(2024, 3, 15))
+    copy = pickle.loads(pickle.dumps(decision))
+    assert copy.model_dump_json() == decision.model_dump_json()
+    assert all(r.trace is not None for r in copy.criteria if r.status != "not_applicable")

@@ -205,7 +205,7 @@ class Decision(BaseModel):
         """
         seen: dict[str, None] = {}
         for r in self.criteria:
-            if r.trace is not None and r.status == "unknown":
+            if r.status == "unknown" and r.trace is not None:
                 for m in r.trace.missing:
                     seen.setdefault(m, None)
         return list(seen)

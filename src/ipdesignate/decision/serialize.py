@@ -16,6 +16,8 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
+from decimal import Decimal
+from fractions import Fraction
 from typing import TYPE_CHECKING, Any
 
 from .._core.exact import Exact, display, exact_str
@@ -24,7 +26,9 @@ from .trace import (
     FAIL,
     CriterionResult,
     Figure,
+    _input_json,
     citation_json,
+    figure_json,
     need_json,
     priority_json,
 )
@@ -82,10 +86,10 @@ def _input(v: Any) -> str:
         return "true" if v else "false"
     if t is int:
         return str(v)
+    if t is Decimal or t is Fraction:
+        return f'"{exact_str(v)}"'  # digits, a sign, a point or a slash: nothing to escape
     if t is list or t is tuple:
         return "[" + ",".join(map(_input, v)) + "]"
-    from .trace import _input_json
-
     return _dumps(_input_json(v))
 
 
@@ -114,8 +118,6 @@ def _threshold(f: Figure) -> tuple[str, str]:
 
 def _figure(f: Figure) -> str:
     if type(f) is not Figure:  # a recorded figure keeps its recorded texts
-        from .trace import figure_json
-
         return _dumps(figure_json(f))
     first = f.first_year
     years = None if first is None else (

@@ -6,6 +6,7 @@ declared by the TypedDicts below, which is what ``Decision`` serialises and docu
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
 from fractions import Fraction
@@ -191,25 +192,57 @@ class PriorityResult:
 class CriterionResult:
     """The outcome of one criterion, with everything needed to explain it."""
 
-    __slots__ = ("cite", "exemption", "exemption_status", "id", "known_gap", "priority",
-                 "readings", "relaxation", "status", "text", "trace")
+    __slots__ = ("_check", "_ctx", "_trace", "cite", "exemption", "exemption_status", "id",
+                 "known_gap", "priority", "readings", "relaxation", "status", "text")
 
     def __init__(self, id: str, status: str, cite: Citation, text: Text, trace: Trace | None,
                  readings: tuple[ReadingUsed, ...] = (), exemption: Citation | None = None,
                  exemption_status: str | None = None, relaxation: Citation | None = None,
-                 known_gap: Text | None = None, priority: tuple[PriorityResult, ...] = ()
-                 ) -> None:
+                 known_gap: Text | None = None, priority: tuple[PriorityResult, ...] = (),
+                 check: Callable[[Any, Trace], str] | None = None, ctx: Any = None) -> None:
+        """``check`` and ``ctx``: the evaluator decided the status without a trace; the
+        trace is the check run again on the same context, when ``trace`` is first read."""
         self.known_gap = known_gap
         self.priority = priority
         self.id = id
         self.status = status
         self.cite = cite
         self.text = text
-        self.trace = trace
+        self._trace = trace
+        self._check = check
+        self._ctx = ctx
         self.readings = readings
         self.exemption = exemption
         self.exemption_status = exemption_status
         self.relaxation = relaxation
+
+    @property
+    def trace(self) -> Trace | None:
+        check = self._check
+        if check is not None:
+            tr = Trace()
+            status = check(self._ctx, tr)
+            if status != self.status:  # never expected: the two forms of a check disagree
+                raise AssertionError(f"criterion {self.id}: the traced check gives {status}, "
+                                     f"the status-only check gave {self.status}")
+            self._trace = tr
+            self._check = self._ctx = None
+        return self._trace
+
+    @trace.setter
+    def trace(self, value: Trace | None) -> None:
+        self._trace = value
+        self._check = self._ctx = None
+
+    def __getstate__(self) -> dict[str, Any]:
+        self.trace  # noqa: B018 - built before the object leaves the process
+        return {name: getattr(self, name) for name in self.__slots__
+                if name not in ("_check", "_ctx")}
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        for name, value in state.items():
+            setattr(self, name, value)
+        self._check = self._ctx = None
 
     def __eq__(self, other: object) -> bool:
         # Two results are equal when they say the same: their JSON forms are equal.

@@ -60,10 +60,39 @@ from ..rulebook.model import (
     TrendCheck,
 )
 from ..rulebook.sourcetext import zh_number
-from .compiler import CheckFn, Compiler, Ctx
-from .measures import CompiledMeasure, _series_reader, _window, _years, compile_measure
+from .compiler import CheckFn, Compiler, Ctx, FastFn
+from .measures import (
+    MISSING,
+    UNDEFINED,
+    CompiledMeasure,
+    _fast_series_reader,
+    _series_reader,
+    _window,
+    _years,
+    compile_measure,
+    fast_measure,
+)
 
 TREND_METHODS = ("strict_increase", "strict_or_net_rise_review", "net_rise")
+
+
+def _with_fast(fn: CheckFn, fast: FastFn) -> CheckFn:
+    """Attach a check's status-only form: the same status, nothing recorded."""
+    setattr(fn, "fast", fast)  # noqa: B010 - a function attribute mypy cannot declare
+    return fn
+
+
+def fast_of(fn: CheckFn) -> FastFn:
+    """The status-only form of a compiled check: its own, or the check run with a trace
+    that is thrown away (for keywords without one)."""
+    fast: FastFn | None = getattr(fn, "fast", None)
+    if fast is not None:
+        return fast
+
+    def run(ctx: Ctx) -> str:
+        return fn(ctx, Trace())
+
+    return run
 
 
 # ---- boolean and categorical facts ------------------------------------------------------
@@ -85,7 +114,11 @@ def fact(c: Compiler, chk: FactCheck, path: Path) -> CheckFn:
                              target="true"))
         return FAIL
 
-    return fn
+    def fast(ctx: Ctx) -> str:
+        v = getattr(ctx.profile, name, None)
+        return UNKNOWN if v is None else PASS if v else FAIL
+
+    return _with_fast(fn, fast)
 
 
 def category(c: Compiler, chk: CategoryCheck, path: Path) -> CheckFn:
@@ -112,7 +145,11 @@ def category(c: Compiler, chk: CategoryCheck, path: Path) -> CheckFn:
                                       for c in choices]))
         return FAIL
 
-    return fn
+    def fast(ctx: Ctx) -> str:
+        v = getattr(ctx.profile, name, None)
+        return UNKNOWN if v is None else PASS if v in allowed else FAIL
+
+    return _with_fast(fn, fast)
 
 
 def entity_type(c: Compiler, chk: EntityTypeCheck, path: Path) -> CheckFn:
@@ -131,7 +168,10 @@ def entity_type(c: Compiler, chk: EntityTypeCheck, path: Path) -> CheckFn:
                              field="entity_type"))
         return FAIL
 
-    return fn
+    def fast(ctx: Ctx) -> str:
+        return PASS if ctx.profile.entity_type in allowed else FAIL
+
+    return _with_fast(fn, fast)
 
 
 def _declared(c: Compiler, name: str, path: Path) -> None:
@@ -168,7 +208,11 @@ def attestation(c: Compiler, chk: AttestationCheck, path: Path) -> CheckFn:
                              field=key))
         return FAIL
 
-    return fn
+    def fast(ctx: Ctx) -> str:
+        a = ctx.attestations.get(name)
+        return REVIEW if a is None else PASS if a.holds else FAIL
+
+    return _with_fast(fn, fast)
 
 
 def claimed(c: Compiler, chk: ClaimedCheck, path: Path) -> CheckFn:
@@ -186,7 +230,11 @@ def claimed(c: Compiler, chk: ClaimedCheck, path: Path) -> CheckFn:
         tr.inputs[key] = _statement(a, "claims", with_note=True)
         return PASS if a.holds else FAIL
 
-    return fn
+    def fast(ctx: Ctx) -> str:
+        a = ctx.attestations.get(name)
+        return PASS if a is not None and a.holds else FAIL
+
+    return _with_fast(fn, fast)
 
 
 def in_quarter(c: Compiler, chk: InQuarterCheck, path: Path) -> CheckFn:
@@ -200,7 +248,10 @@ def in_quarter(c: Compiler, chk: InQuarterCheck, path: Path) -> CheckFn:
         tr.inputs["application quarter"] = f"{ctx.applied.isoformat()} (Q{q})"
         return PASS if q in quarters else FAIL
 
-    return fn
+    def fast(ctx: Ctx) -> str:
+        return PASS if (ctx.applied.month - 1) // 3 + 1 in quarters else FAIL
+
+    return _with_fast(fn, fast)
 
 
 def outcome(c: Compiler, chk: OutcomeCheck, path: Path) -> CheckFn:
@@ -209,13 +260,17 @@ def outcome(c: Compiler, chk: OutcomeCheck, path: Path) -> CheckFn:
                   f"{did_you_mean(chk.outcome, c.criteria)}",
                   expected=f"one of: {', '.join(c.criteria)}", found=repr(chk.outcome))
     name, wanted = chk.outcome, frozenset(chk.in_)
+    c.reads_outcomes = True
 
     def fn(ctx: Ctx, tr: Trace) -> str:
         got = ctx.results.get(name)
         tr.inputs[f"criterion {name}"] = got
         return PASS if got in wanted else FAIL
 
-    return fn
+    def fast(ctx: Ctx) -> str:
+        return PASS if ctx.results.get(name) in wanted else FAIL
+
+    return _with_fast(fn, fast)
 
 
 def switch(c: Compiler, chk: SwitchCheck, path: Path) -> CheckFn:
@@ -257,7 +312,10 @@ def _literal(holds: bool) -> CheckFn:
     def fn(ctx: Ctx, tr: Trace) -> str:
         return status
 
-    return fn
+    def fast(ctx: Ctx) -> str:
+        return status
+
+    return _with_fast(fn, fast)
 
 
 def review(c: Compiler, chk: ReviewCheck, path: Path) -> CheckFn:
@@ -267,7 +325,10 @@ def review(c: Compiler, chk: ReviewCheck, path: Path) -> CheckFn:
         tr.notes.append(note)
         return REVIEW
 
-    return fn
+    def fast(ctx: Ctx) -> str:
+        return REVIEW
+
+    return _with_fast(fn, fast)
 
 
 # ---- combinators -------------------------------------------------------------------------
@@ -294,7 +355,15 @@ def all_of(c: Compiler, chk: AllOf, path: Path) -> CheckFn:
             del tr.needs[before:]
         return status
 
-    return fn
+    fasts = [fast_of(f) for f in fns]
+    guard_fast = fast_of(guard) if guard is not None else None
+
+    def fast(ctx: Ctx) -> str:
+        if guard_fast is not None and guard_fast(ctx) == FAIL:
+            return FAIL
+        return _all([f(ctx) for f in fasts])
+
+    return _with_fast(fn, fast)
 
 
 def any_of(c: Compiler, chk: AnyOf, path: Path) -> CheckFn:
@@ -311,7 +380,12 @@ def any_of(c: Compiler, chk: AnyOf, path: Path) -> CheckFn:
                 options=options))
         return status
 
-    return fn
+    fasts = [fast_of(f) for f in fns]
+
+    def fast(ctx: Ctx) -> str:
+        return _any([f(ctx) for f in fasts])
+
+    return _with_fast(fn, fast)
 
 
 def none_of(c: Compiler, chk: NoneOf, path: Path) -> CheckFn:
@@ -325,7 +399,12 @@ def none_of(c: Compiler, chk: NoneOf, path: Path) -> CheckFn:
             tr.needs.append(Need("none_of", "none of the listed conditions may hold"))
         return status
 
-    return fn
+    fasts = [fast_of(f) for f in fns]
+
+    def fast(ctx: Ctx) -> str:
+        return _not(_any([f(ctx) for f in fasts]))
+
+    return _with_fast(fn, fast)
 
 
 # ---- comparisons ---------------------------------------------------------------------------
@@ -441,7 +520,17 @@ def measure(c: Compiler, chk: Compare, path: Path) -> CheckFn:
                 _advise(tr, figure, advise, ctx, op, t)
             return status
 
-        return cagr_fn
+        cagr_value = fast_measure(m)
+
+        def cagr_fast(ctx: Ctx) -> str:
+            v = cagr_value(ctx)
+            if v is MISSING:
+                return UNKNOWN
+            if v is UNDEFINED:
+                return REVIEW
+            return PASS if compare(v, bound) else FAIL
+
+        return _with_fast(cagr_fn, cagr_fast)
 
     def fn(ctx: Ctx, tr: Trace) -> str:
         before = len(tr.missing)
@@ -458,7 +547,17 @@ def measure(c: Compiler, chk: Compare, path: Path) -> CheckFn:
         _advise(tr, figure, advise, ctx, op, t)
         return FAIL
 
-    return fn
+    value = fast_measure(m)
+
+    def fast(ctx: Ctx) -> str:
+        v = value(ctx)
+        if v is MISSING:
+            return UNKNOWN
+        if v is UNDEFINED:
+            return REVIEW
+        return PASS if compare(v, t) else FAIL
+
+    return _with_fast(fn, fast)
 
 
 def _advise(tr: Trace, f: Figure, advise: Any, ctx: Ctx, op: str, t: Exact) -> None:
@@ -544,7 +643,20 @@ def trend(c: Compiler, chk: TrendCheck, path: Path) -> CheckFn:
                                  years=(first, last), series=values))
         return status
 
-    return fn
+    read_fast = _fast_series_reader(info)
+
+    def fast(ctx: Ctx) -> str:
+        first, last = _years(w, ctx)
+        values = read_fast(ctx, first, last)
+        if values is None:
+            return UNKNOWN
+        if all(b > a for a, b in pairwise(values)):
+            return PASS
+        if method == "strict_increase" or not values[-1] > values[0]:
+            return FAIL
+        return PASS if method == "net_rise" else REVIEW
+
+    return _with_fast(fn, fast)
 
 
 def _trend_needs(tr: Trace, name: str, unit: Unit, values: list[Exact], first: int,
@@ -570,6 +682,15 @@ def _timeline(ctx: Ctx, tr: Trace) -> Any:
     """The unit's timeline, built once per evaluation; None (recorded) without events."""
     if ctx.events is None:
         tr.missing.append("events")
+        return None
+    if ctx.timeline is None:
+        ctx.timeline = ctx.lifecycle.timeline(ctx.events)
+    return ctx.timeline
+
+
+def _fast_timeline(ctx: Ctx) -> Any:
+    """``_timeline`` without recording: None when the profile states no events."""
+    if ctx.events is None:
         return None
     if ctx.timeline is None:
         ctx.timeline = ctx.lifecycle.timeline(ctx.events)
@@ -667,7 +788,19 @@ def holds(c: Compiler, chk: HoldsCheck, path: Path) -> CheckFn:
                         f"{ctx.on.isoformat()}")
         return PASS if enough else FAIL
 
-    return fn
+    def fast(ctx: Ctx) -> str:
+        timeline = _fast_timeline(ctx)
+        if timeline is None:
+            return UNKNOWN
+        status_fact = timeline.status(target, ctx.on)
+        if status_fact is None or status_fact.value != "valid":
+            return FAIL
+        if period is None:
+            return PASS
+        since = held_since(timeline, target, status_fact)
+        return PASS if completed(since, ctx.on, period) else FAIL
+
+    return _with_fast(fn, fast)
 
 
 def held_since(timeline: Any, designation: str, current: Any) -> _dt.date:
@@ -715,7 +848,13 @@ def not_barred(c: Compiler, chk: NotBarredCheck, path: Path) -> CheckFn:
                                  date=again.isoformat()))
         return FAIL
 
-    return fn
+    def fast(ctx: Ctx) -> str:
+        timeline = _fast_timeline(ctx)
+        if timeline is None:
+            return UNKNOWN
+        return FAIL if timeline.bars(target, ctx.on) else PASS
+
+    return _with_fast(fn, fast)
 
 
 CHECKS: dict[type, Callable[[Compiler, Any, Path], CheckFn]] = {
@@ -731,4 +870,4 @@ def compile_check(c: Compiler, chk: Any, path: Path) -> CheckFn:
     return CHECKS[type(chk)](c, chk, path)
 
 
-__all__ = ["compile_check"]
+__all__ = ["compile_check", "fast_of"]

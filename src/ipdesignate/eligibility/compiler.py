@@ -43,6 +43,9 @@ class Ctx:
 
 
 CheckFn = Callable[[Ctx, Trace], str]
+# A check's status alone, without a trace: what the evaluator runs first (the trace of a
+# criterion is built from its CheckFn only when someone reads it).
+FastFn = Callable[[Ctx], str]
 
 
 @dataclass
@@ -58,6 +61,7 @@ class Compiler:
     fields: dict[str, FieldInfo] = field(default_factory=dict)
     used: dict[str, ReadingUsed] = field(default_factory=dict)
     criteria: tuple[str, ...] = ()  # ids of the designation's criteria (for ``outcome``)
+    reads_outcomes: bool = False  # the check being compiled reads other criteria's statuses
 
     def problem(self, path: Path, message: str, *, expected: str | None = None,
                 found: str | None = None, key: bool = False) -> None:

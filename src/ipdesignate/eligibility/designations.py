@@ -13,8 +13,8 @@ from .._core.errors import Path, did_you_mean
 from ..decision.trace import ReadingUsed
 from ..rulebook.base import Citation, Text
 from ..rulebook.model import Criterion, Designation, Notice, Procedure, Suspension
-from .checks import compile_check
-from .compiler import CheckFn, Compiler
+from .checks import compile_check, fast_of
+from .compiler import CheckFn, Compiler, FastFn
 
 
 @dataclass(frozen=True)
@@ -32,12 +32,18 @@ class CompiledCriterion:
     relaxation_hint: Text | None = None
     known_gap: Text | None = None
     plain: bool = field(default=False, init=False)
+    fast: FastFn = field(init=False, repr=False, compare=False)
     priority: tuple[CompiledPriority, ...] = ()
+    # it reads statuses of criteria decided after it, which a later trace would see
+    traced_at_once: bool = False
 
     def __post_init__(self) -> None:
         # no exemption, relaxation or priority factor: the check's status is the result
         object.__setattr__(self, "plain", self.exemption_check is None
-                           and self.relaxation is None and not self.priority)
+                           and self.relaxation is None and not self.priority
+                           and not self.traced_at_once)
+        # the status alone: a plain criterion's trace is built when it is read
+        object.__setattr__(self, "fast", fast_of(self.check))
 
 
 @dataclass(frozen=True)
@@ -64,6 +70,11 @@ class CompiledNotice:
     level: str
     check: CheckFn
 
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "fast", fast_of(self.check))  # only its status is kept
+
+    fast: FastFn = field(init=False, repr=False, compare=False)
+
 
 @dataclass(frozen=True)
 class CompiledDesignation:
@@ -89,6 +100,7 @@ def check_interpretations(c: Compiler) -> None:
 def _criterion(c: Compiler, crit: Criterion, path: Path, kinds: tuple[str, ...]
                ) -> CompiledCriterion:
     c.used = {}
+    c.reads_outcomes = False
     if crit.applies_to is not None:
         for i, kind in enumerate(crit.applies_to):
             if kinds and kind not in kinds:
@@ -117,7 +129,7 @@ def _criterion(c: Compiler, crit: Criterion, path: Path, kinds: tuple[str, ...]
         relaxation=crit.relaxation.cite if crit.relaxation else None, relaxation_check=rx_check,
         relaxation_hint=crit.relaxation.hint if crit.relaxation else None,
         known_gap=crit.known_gap.reason if crit.known_gap else None,
-        priority=tuple(priority),
+        priority=tuple(priority), traced_at_once=c.reads_outcomes,
     )
 
 

@@ -38,6 +38,11 @@ from .compiler import Compiler, Ctx
 
 Years = tuple[int, int] | None
 MeasureFn = Callable[[Ctx, Trace], tuple[Exact | None, Years]]
+# A measure's value alone, or MISSING (an input is not stated) or UNDEFINED (e.g. a share
+# of a whole that is 0): what a status-only comparison needs.
+FastMeasureFn = Callable[[Ctx], Any]
+MISSING = object()
+UNDEFINED = object()
 # On a failed comparison: (ctx, comparator, threshold) -> concrete changes that would pass
 AdviseFn = Callable[[Ctx, str, Exact], list[Need]]
 
@@ -63,6 +68,24 @@ class CompiledMeasure:
     label: str
     cagr_years: int = 0  # > 0 when the value is a CAGR base ratio to be compared rooted
     advise: AdviseFn | None = None
+    fast: FastMeasureFn | None = None  # None: ``fast_measure`` runs ``fn`` untraced
+
+
+def fast_measure(m: CompiledMeasure) -> FastMeasureFn:
+    """The measure's value without a trace: its own fast form, or ``fn`` with a trace
+    that is thrown away (a missing input is what that trace recorded)."""
+    if m.fast is not None:
+        return m.fast
+    mfn = m.fn
+
+    def run(ctx: Ctx) -> Any:
+        tr = Trace()
+        v, _ = mfn(ctx, tr)
+        if v is None:
+            return MISSING if tr.missing else UNDEFINED
+        return v
+
+    return run
 
 
 def _values(ctx: Ctx, info: FieldInfo, first: int, last: int) -> list[Exact] | None:
@@ -91,6 +114,35 @@ def _smallest_more(x: Exact, op: str, unit: Unit) -> Exact:
 
 def _want(op: str) -> str:
     return COMPARATOR_WORDS.get(op, op)
+
+
+def _fast_series_reader(info: FieldInfo) -> Callable[[Ctx, int, int], list[Exact] | None]:
+    """``_series_reader`` without the trace: the values, or None when one is missing."""
+    name = info.name
+    quotient = info.quotient
+    qpart, qwhole = (quotient.part, quotient.whole) if quotient else ("", "")
+    container = info.container
+
+    def read(ctx: Ctx, first: int, last: int) -> list[Exact] | None:
+        yearly = getattr(ctx.profile, container)
+        values: list[Exact] = []
+        for year in range(first, last + 1):
+            rec = yearly.get(year)
+            if rec is None:
+                return None
+            v = getattr(rec, name)
+            if v is None:
+                if quotient is None:
+                    return None
+                part = getattr(rec, qpart)
+                whole = getattr(rec, qwhole)
+                if part is None or not whole:
+                    return None
+                v = div(part, whole)
+            values.append(v)
+        return values
+
+    return read
 
 
 def _series_reader(info: FieldInfo) -> Callable[[Ctx, Trace, int, int], list[Exact] | None]:
@@ -182,7 +234,11 @@ def field(c: Compiler, m: FieldMeasure, path: Path) -> CompiledMeasure | None:
             return None, None
         return v, None
 
-    return CompiledMeasure(fn, info.unit, name)
+    def fast(ctx: Ctx) -> Any:
+        v = getattr(ctx.profile, name)
+        return MISSING if v is None else v
+
+    return CompiledMeasure(fn, info.unit, name, fast=fast)
 
 
 def mean(c: Compiler, m: MeanMeasure, path: Path) -> CompiledMeasure | None:
@@ -191,6 +247,7 @@ def mean(c: Compiler, m: MeanMeasure, path: Path) -> CompiledMeasure | None:
     if info is None or w is None or info.unit is None:
         return None
     read = _series_reader(info)
+    read_fast = _fast_series_reader(info)
     n = w.years
 
     def fn(ctx: Ctx, tr: Trace) -> tuple[Exact | None, Years]:
@@ -199,6 +256,11 @@ def mean(c: Compiler, m: MeanMeasure, path: Path) -> CompiledMeasure | None:
         if values is None:
             return None, (first, last)
         return div(total(values), n), (first, last)
+
+    def fast(ctx: Ctx) -> Any:
+        first, last = _years(w, ctx)
+        values = read_fast(ctx, first, last)
+        return MISSING if values is None else div(total(values), n)
 
     unit, fname = info.unit, m.mean
 
@@ -214,7 +276,7 @@ def mean(c: Compiler, m: MeanMeasure, path: Path) -> CompiledMeasure | None:
                      target=exact_str(add(values[-1], more)), amount=exact_str(more),
                      unit=str(unit))]
 
-    return CompiledMeasure(fn, info.unit, f"mean {m.mean}", advise=advise)
+    return CompiledMeasure(fn, info.unit, f"mean {m.mean}", advise=advise, fast=fast)
 
 
 def sum(c: Compiler, m: SumMeasure, path: Path) -> CompiledMeasure | None:
@@ -229,6 +291,17 @@ def sum(c: Compiler, m: SumMeasure, path: Path) -> CompiledMeasure | None:
                   found=", ".join(sorted(str(u) for u in units)))
         return None
     readers = [_series_reader(i) for i in infos if i is not None]
+    fast_readers = [_fast_series_reader(i) for i in infos if i is not None]
+
+    def fast(ctx: Ctx) -> Any:
+        first, last = _years(w, ctx)
+        acc: Exact = 0
+        for read in fast_readers:
+            values = read(ctx, first, last)
+            if values is None:
+                return MISSING
+            acc = add(acc, total(values))
+        return acc
 
     def fn(ctx: Ctx, tr: Trace) -> tuple[Exact | None, Years]:
         first, last = _years(w, ctx)
@@ -241,7 +314,8 @@ def sum(c: Compiler, m: SumMeasure, path: Path) -> CompiledMeasure | None:
                 acc = add(acc, total(values))
         return acc, (first, last)
 
-    return CompiledMeasure(fn, units.pop() or Unit.NUMBER, "sum of " + " + ".join(names))
+    return CompiledMeasure(fn, units.pop() or Unit.NUMBER, "sum of " + " + ".join(names),
+                           fast=fast)
 
 
 def share(c: Compiler, m: ShareMeasure, path: Path) -> CompiledMeasure | None:
@@ -473,9 +547,18 @@ def count(c: Compiler, m: CountMeasure, path: Path) -> CompiledMeasure | None:
                      f"({leaving.type} {leaving.date.isoformat()}) leaves the {period} "
                      "look-back", date=day.isoformat())]
 
+    def fast(ctx: Ctx) -> Any:
+        if ctx.events is None:
+            return MISSING
+        if not ctx.events:
+            return 0
+        tr = Trace()
+        v, _ = fn(ctx, tr)
+        return MISSING if v is None else v
+
     label = f"events ({', '.join(types_)}{filt}) {span}{dated}" + (
         " before the as-of date" if period is not None else "")
-    return CompiledMeasure(fn, Unit.COUNT, label, advise=advise)
+    return CompiledMeasure(fn, Unit.COUNT, label, advise=advise, fast=fast)
 
 
 def _dated(c: Compiler, m: CountMeasure, types_: Any, path: Path) -> str | None:
