@@ -58,3 +58,27 @@ def test_period_end_properties(start: _dt.date, amount: int, unit: str) -> None:
         assert (end.year - start.year) * 12 + end.month - start.month == months
         assert end.day == start.day or (end.day < start.day
                                         and (end + _dt.timedelta(days=1)).day == 1)
+
+
+@given(st.dates(min_value=_dt.date(1990, 1, 1), max_value=_dt.date(2100, 12, 31)),
+       st.dates(min_value=_dt.date(1990, 1, 1), max_value=_dt.date(2100, 12, 31)),
+       st.integers(min_value=1, max_value=40), st.sampled_from(["days", "months", "years"]))
+def test_lookback_start_agrees_with_counting_from_each_event(
+        event: _dt.date, as_of: _dt.date, amount: int, unit: str) -> None:
+    """within_lookback compares with one start date; counting the period from the event
+    (the definition) gives the same answer, month ends and leap days included."""
+    period = Period(amount, unit)
+    for day in (event, as_of - (as_of - event) // 2, as_of.replace(day=1)):
+        assert within_lookback(day, as_of, period) == (
+            day <= as_of and period_end(day, period) >= as_of), (day, as_of, period)
+
+
+def test_lookback_start_at_month_ends_and_leap_days() -> None:
+    from ipdesignate._core.periods import lookback_start
+
+    three = Period(3, "years")
+    assert lookback_start(_dt.date(2023, 2, 28), three) == _dt.date(2020, 2, 28)
+    assert lookback_start(_dt.date(2024, 2, 29), three) == _dt.date(2021, 3, 1)
+    one = Period(1, "months")
+    assert lookback_start(_dt.date(2024, 2, 29), one) == _dt.date(2024, 1, 29)
+    assert lookback_start(_dt.date(2024, 2, 28), one) == _dt.date(2024, 1, 28)

@@ -167,7 +167,40 @@ def within_lookback(event: _dt.date, as_of: _dt.date, period: Period) -> bool:
     An event is inside when it is not after ``as_of`` and the period counted from it
     has not ended before ``as_of``: 以内 includes the boundary day.
     """
-    return event <= as_of and period_end(event, period) >= as_of
+    if period.working:  # needs a calendar: period_end says so
+        return event <= as_of and period_end(event, period) >= as_of
+    return lookback_start(as_of, period) <= event <= as_of
+
+
+_STARTS: dict[tuple[_dt.date, Period], _dt.date] = {}
+
+
+def lookback_start(as_of: _dt.date, period: Period) -> _dt.date:
+    """The first day of the look-back ``period`` ending on ``as_of``: the earliest day
+    from which the period counted has not ended before ``as_of``.
+
+    A period's end never moves back when its start moves forward (the month-end rule
+    only clamps), so the days inside form one run ending on ``as_of``: its first day is
+    found once per (date, period) and each event is compared with it, instead of
+    calendar arithmetic per event.
+    """
+    key = (as_of, period)
+    hit = _STARTS.get(key)
+    if hit is not None:
+        return hit
+    delta, one = period.delta(), _dt.timedelta(days=1)
+    try:
+        day: _dt.date = as_of - delta
+        while day + delta < as_of:
+            day += one
+        while day - one + delta >= as_of:
+            day -= one
+    except OverflowError:  # before year 1: every day up to as_of is inside
+        day = _dt.date.min
+    if len(_STARTS) > 4096:
+        _STARTS.clear()
+    _STARTS[key] = day
+    return day
 
 
 def completed(start: _dt.date, as_of: _dt.date, period: Period) -> bool:

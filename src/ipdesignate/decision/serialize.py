@@ -93,54 +93,76 @@ def _input(v: Any) -> str:
     return _dumps(_input_json(v))
 
 
+_KEYS: dict[str, str] = {}
+
+
+def _key(k: str) -> str:
+    """An input's name as a JSON key with its colon (names repeat: written once)."""
+    hit = _KEYS.get(k)
+    if hit is None:
+        if len(_KEYS) > 8192:
+            _KEYS.clear()
+        hit = _KEYS[k] = _s(k) + ":"
+    return hit
+
+
 def _inputs(inputs: dict[str, Any]) -> str:
     if not inputs:
         return "{}"
-    return "{" + ",".join(f"{_s(k)}:{_input(v)}" for k, v in inputs.items()) + "}"
+    return "{" + ",".join([_key(k) + _input(v) for k, v in inputs.items()]) + "}"
 
 
-_THRESHOLDS: dict[tuple[type, Exact, str], tuple[str, str]] = {}
+# Figure parts that do not depend on the applicant's values: label, years, unit,
+# comparator and threshold, as JSON and as the start and end of the figure's text
+_FIGURE_PARTS: dict[tuple[Any, ...], tuple[str, str, str, str]] = {}
 
 
-def _threshold(f: Figure) -> tuple[str, str]:
-    """The threshold as JSON and as shown: a rulebook's constant, written once."""
+def _figure_parts(f: Figure) -> tuple[str, str, str, str]:
     t = f.threshold
+    key = (f.label, f.first_year, f.last_year, f.unit, f.op, type(t), t, f.threshold_text)
+    hit = _FIGURE_PARTS.get(key)
+    if hit is not None:
+        return hit
+    first = f.first_year
+    years = None if first is None else (
+        str(first) if first == f.last_year else f"{first}–{f.last_year}")
     if t is None:
-        return "null", (f.threshold_text or "?")
-    key = (type(t), t, f.unit)
-    hit = _THRESHOLDS.get(key)
-    if hit is None:
-        if len(_THRESHOLDS) > 4096:
-            _THRESHOLDS.clear()
-        hit = _THRESHOLDS[key] = (_exact(t), display(t, f.unit))
-    return hit[0], (f.threshold_text or hit[1])
+        threshold, bound = "null", (f.threshold_text or "?")
+    else:
+        threshold, bound = _exact(t), (f.threshold_text or display(t, f.unit))
+    opening = (f'{{"label":{_s(f.label)},"years":{_str(years)},"value":')
+    middle = (f',"unit":"{f.unit}","comparator":{_str(f.op)},"threshold":{threshold},'
+              '"status":')
+    # JSON escaping is character by character: the text's fixed ends are escaped once
+    start = _s(f"{f.label} {years} = " if years else f"{f.label} = ")[:-1]
+    end = _s(f" (needs {COMPARATOR_WORDS[f.op]} {bound})" if f.op is not None else "")[1:]
+    if len(_FIGURE_PARTS) > 4096:
+        _FIGURE_PARTS.clear()
+    hit = _FIGURE_PARTS[key] = (opening, middle, start, end)
+    return hit
 
 
 def _figure(f: Figure) -> str:
     if type(f) is not Figure:  # a recorded figure keeps its recorded texts
         return _dumps(figure_json(f))
-    first = f.first_year
-    years = None if first is None else (
-        str(first) if first == f.last_year else f"{first}–{f.last_year}")
-    threshold, bound = _threshold(f)
+    opening, middle, start, end = _figure_parts(f)
     unit = f.unit
-    # Figure.text, with the threshold's words kept from one decision to the next
+    value = f.value
     if f.shown is not None:
-        value = f.shown
+        shown = f.shown
     elif f.series is not None:
-        value = " → ".join(display(v, unit) for v in f.series)
-    elif f.value is None:
-        value = "unknown"
+        shown = " → ".join([display(v, unit) for v in f.series])
+    elif value is None:
+        shown = "unknown"
     else:
-        value = display(f.value, unit)
-    text = f"{f.label} {years} = {value}" if years else f"{f.label} = {value}"
-    if f.op is not None:
-        text += f" (needs {COMPARATOR_WORDS[f.op]} {bound})"
+        shown = display(value, unit)
     gap = f.gap
-    return (f'{{"label":{_s(f.label)},"years":{_str(years)},"value":{_exact(f.value)},'
-            f'"unit":"{unit}","comparator":{_str(f.op)},"threshold":{threshold},'
-            f'"status":{_s(f.status)},"gap":{_exact(gap)},'
-            f'"gap_text":{_str(f.gap_text if gap is not None else None)},"text":{_s(text)}}}')
+    if gap is None:
+        gaps = '"gap":null,"gap_text":null'
+    else:
+        gaps = f'"gap":{_exact(gap)},"gap_text":{_str(f.gap_text)}'
+    return (f'{opening}{_exact(value)}{middle}{_s(f.status)},{gaps},"text":'
+            f'{start}{_s(shown)[1:-1]}{end}}}')
 
 
 def _cite(c: Any) -> str:
@@ -158,26 +180,46 @@ def _readings(readings: tuple[Any, ...]) -> str:
         [{"name": u.name, "term": u.term, "option": u.option, "says": u.says} for u in rs]))
 
 
+# A criterion's parts that come from the compiled rulebook, keyed by its citation
+# object (and checked against the other shared objects it was written from)
+_CRITERION_PARTS: dict[int, tuple[Any, ...]] = {}
+
+
+def _criterion_parts(r: CriterionResult) -> tuple[str, str, str]:
+    hit = _CRITERION_PARTS.get(id(r.cite))
+    if (hit is not None and hit[0] is r.cite and hit[1] == r.id and hit[2] is r.text
+            and hit[3] is r.readings and hit[4] is r.exemption):
+        return hit[5], hit[6], hit[7]
+    head = f'{{"id":{_s(r.id)},"status":'
+    cited = f',"citation":{_cite(r.cite)},"text":{_text(r.text)},"inputs":'
+    mid = (f',"readings":{_readings(r.readings)},"exemption":{_cite(r.exemption)},'
+           '"exemption_status":')
+    if len(_CRITERION_PARTS) > 4096:
+        _CRITERION_PARTS.clear()
+    _CRITERION_PARTS[id(r.cite)] = (r.cite, r.id, r.text, r.readings, r.exemption,
+                                    head, cited, mid)
+    return head, cited, mid
+
+
 def criterion(r: CriterionResult) -> str:
     tr = r.trace
-    head = (f'{{"id":{_s(r.id)},"status":{_s(r.status)},"citation":{_cite(r.cite)},'
-            f'"text":{_text(r.text)},')
+    head, cited, mid = _criterion_parts(r)
+    status = r.status
+    relaxation = "null" if r.relaxation is None else _cite(r.relaxation)
+    ex_status = r.exemption_status
     if tr is None:
-        body = '"inputs":{},"missing":[],"figures":[],'
-        tail = '"notes":[],"self_declared":[],"would_take":[]'
+        out = (f'{head}{_s(status)}{cited}{{}},"missing":[],"figures":[]{mid}'
+               f'{_str(ex_status)},"relaxation":{relaxation},"notes":[],"self_declared":[],'
+               '"would_take":[]')
     else:
         figures = tr.figures
-        body = (f'"inputs":{_inputs(tr.inputs)},"missing":{_strs(tr.missing)},'
-                f'"figures":[{",".join(map(_figure, figures)) if figures else ""}],')
         needs = tr.needs
-        would = (_dumps([need_json(n) for n in needs]) if needs and r.status == FAIL
+        would = (_dumps([need_json(n) for n in needs]) if needs and status == FAIL
                  else "[]")
-        tail = (f'"notes":{_strs(tr.notes)},"self_declared":{_strs(tr.declared)},'
-                f'"would_take":{would}')
-    mid = (f'"readings":{_readings(r.readings)},"exemption":{_cite(r.exemption)},'
-           f'"exemption_status":{_str(r.exemption_status)},'
-           f'"relaxation":{_cite(r.relaxation)},')
-    out = head + body + mid + tail
+        out = (f'{head}{_s(status)}{cited}{_inputs(tr.inputs)},"missing":{_strs(tr.missing)},'
+               f'"figures":[{",".join([_figure(f) for f in figures]) if figures else ""}]'
+               f'{mid}{_str(ex_status)},"relaxation":{relaxation},"notes":{_strs(tr.notes)},'
+               f'"self_declared":{_strs(tr.declared)},"would_take":{would}')
     if r.known_gap is not None:
         out += f',"known_gap":{_text(r.known_gap)}'
     if r.priority:
@@ -195,11 +237,38 @@ def _date(d: Any) -> str:
     return "null" if d is None else f'"{d.isoformat()}"'
 
 
+def _summary(criteria: tuple[CriterionResult, ...]) -> tuple[str, str, str]:
+    """``data_years``, ``counts`` and ``missing`` (the Decision's computed fields, same
+    rules) in one pass, as JSON."""
+    counts: dict[str, int] = {}
+    lo = hi = None
+    missing: dict[str, None] = {}
+    for r in criteria:
+        status = r.status
+        counts[status] = counts.get(status, 0) + 1
+        tr = r.trace
+        if tr is None:
+            continue
+        for f in tr.figures:
+            first, last = f.first_year, f.last_year
+            if first is not None and (lo is None or first < lo):
+                lo = first
+            if last is not None and (hi is None or last > hi):
+                hi = last
+        if status == "unknown":
+            for m in tr.missing:
+                missing.setdefault(m, None)
+    years = "null" if lo is None else f'"{lo}"' if lo == hi else f'"{lo}–{hi}"'
+    tally = ",".join([f"{_s(k)}:{counts[k]}" for k in sorted(counts)])
+    return years, "{" + tally + "}", _strs(list(missing))
+
+
 def decision_json(d: Decision) -> str:
     """``d.model_dump_json()``, byte for byte."""
     v = d.__dict__
     applicant = v["applicant"]
-    counts = d.counts
+    criteria = v["criteria"]
+    years, counts, missing = _summary(criteria)
     return "".join((
         '{"format":', _s(v["format"]),
         ',"engine":', _fragment(v["engine"], _dumps),
@@ -211,14 +280,12 @@ def decision_json(d: Decision) -> str:
         ',"application_date":', _date(v["application_date"]),
         ',"basis":', _model(v["basis"]),
         ',"verdict":', _s(v["verdict"]),
-        ',"criteria":[', ",".join(map(criterion, v["criteria"])),
+        ',"criteria":[', ",".join([criterion(r) for r in criteria]),
         '],"suspensions":', _models(v["suspensions"]),
         ',"notices":', _models(v["notices"]),
         ',"procedure":', _model(v["procedure"]),
         ',"events_not_counted":', _strs(v["events_not_counted"]),
         ',"warnings":', _strs(v["warnings"]),
         ',"missing_items":', _dumps(list(v["missing_items"])) if v["missing_items"] else "[]",
-        ',"data_years":', _str(d.data_years),
-        ',"counts":{', ",".join(f"{_s(k)}:{n}" for k, n in counts.items()),
-        '},"missing":', _strs(d.missing), "}",
+        ',"data_years":', years, ',"counts":', counts, ',"missing":', missing, "}",
     ))
