@@ -314,6 +314,23 @@ def test_lost_facts_are_detected(monkeypatch: pytest.MonkeyPatch) -> None:
         lifecycle.run([ev("d1", "designated", "2020-09-01", "cluster_zone")])
 
 
+def test_an_action_left_to_run_after_the_transients_is_refused() -> None:
+    """Transient facts are retracted without looking for actions (nothing reads them in an
+    ``unless``): a session that still has an action to run is an error, never ignored."""
+    import json
+
+    lifecycle = compile_lifecycle(rulebook(CLUSTER))
+    host, name = lifecycle._host, lifecycle._name
+    core = durable_engine.durable_rules_engine
+    handle = host.get_ruleset(name)._handle
+    # the session opener enables an action; nobody runs it
+    _, offset = core.assert_fact(handle, json.dumps({"sid": "t", "id": "open", "kind": "open"}))
+    with pytest.raises(LifecycleError, match="left to run"):
+        host.check_idle(name, offset)
+    host.delete_state(name, "t")
+    assert lifecycle.run([ev("d1", "designated", "2020-09-01", "cluster_zone")]).facts
+
+
 def test_run_units_checks_every_unit_got_its_result() -> None:
     lifecycle = compiled(CLUSTER)
     units = [(f"u{i}", [ev("d1", "designated", "2020-09-01", "cluster_zone")])

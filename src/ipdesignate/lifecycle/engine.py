@@ -211,6 +211,23 @@ def _host_class(base: Any, core: Any) -> Any:
             self._flush(ruleset, offset, fact["sid"])
             return True
 
+        def drop(self, ruleset_name: str, fact: dict[str, Any]) -> int:
+            """Retract a transient fact (an event, a tick, an announcement) without looking
+            for actions: only ``unless`` terms can fire on a retraction, and they match
+            derived facts only (``_requirement``). Returns the session's offset for
+            ``check_idle``."""
+            ruleset = self._ruleset_directory[ruleset_name]
+            offset: int = core.retract_fact(ruleset._handle, _key(fact))[1]
+            return offset
+
+        def check_idle(self, ruleset_name: str, offset: int) -> None:
+            """No action is left to run in the session (what ``drop`` relies on)."""
+            handle = self._ruleset_directory[ruleset_name]._handle
+            if core.start_action_for_state(handle, offset):
+                core.abandon_action(handle, offset)
+                raise LifecycleError("the rules engine had actions left to run after a "
+                                     "transient fact was retracted; the result is not trusted")
+
         def _flush(self, ruleset: Any, offset: int, sid: str) -> None:
             handle = ruleset._handle
             started = core.start_action_for_state(handle, offset)
@@ -1119,6 +1136,8 @@ class CompiledLifecycle:
             day_from = "t" if deadline else "m"
             terms += [{f"r{i}": _requirement(req, day_from)}
                       for i, req in enumerate(rule.requires)]
+            # (``$not`` terms match derived facts only: retracting a transient fact never
+            # fires a rule, see ``drop``)
             terms += [{f"u{i}$not": _requirement(req, day_from)}
                       for i, req in enumerate(rule.unless)]
             self._add(out, _Action(rule.id, rule, "derive", len(rule.requires), deadline),
@@ -1223,9 +1242,10 @@ class CompiledLifecycle:
                     self._forget(sid)
 
     def _drive(self, state: _Run, events: Sequence[Event]) -> None:
+        host, name = self._host, self._name
         opener = {"sid": state.sid, "id": "open", "kind": "open"}
         self._call(state, "assert_fact", opener)
-        self._call(state, "retract_fact", opener)
+        offset = host.drop(name, opener)
         for event in events:
             if event.type in self.reads:  # the others would only come back unhandled
                 heapq.heappush(state.agenda, (event.date.toordinal(), 1, next(state.seq),
@@ -1243,8 +1263,9 @@ class CompiledLifecycle:
             pending, state.transient = state.transient, []
             if handled:
                 pending.insert(0, item)
-            for fact in pending:
-                self._call(state, "retract_fact", fact)
+            for fact in pending:  # transient: their retraction fires nothing
+                offset = host.drop(name, fact)
+        host.check_idle(name, offset)
         self._verify(state)
 
     def _event_dict(self, sid: str, event: Event) -> dict[str, Any]:
