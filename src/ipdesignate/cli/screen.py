@@ -68,7 +68,15 @@ def run(args: argparse.Namespace) -> int:
     lib = library(args)
     if args.designation:
         lib.check_many([], args.designation)  # an unknown designation stops before the work
-    outcomes: list[Outcome] = []
+    outcomes: list[Any] = []
+    if args.designation and out_suffix == ".csv":
+        # the wide table only: clients that fail no criterion are answered from columnar
+        # statuses, the others decided one by one (frames/screening.py says why)
+        from ..frames.screening import screen_items
+
+        outcomes = screen_items(lib, items, args.designation, args.on,
+                                progress=lambda rows: (i for _, i in _progress(rows, args.quiet)))
+        items = []
     for i, item in _progress(items, args.quiet):
         name = applicant_name(item)
         if args.designation:

@@ -14,6 +14,7 @@ from .._core.errors import IpdesignateError, Problem
 from ..decision.html import render_report
 from ..decision.model import Decision
 from ..library.batch import Batch, Outcome
+from .answer import Answer
 from .results import _outcomes, wide_columns
 from .summary import summarise
 
@@ -27,7 +28,7 @@ def _atomic_text(text: str, target: FsPath) -> None:
     write(text, str(target))
 
 
-def write_report(decisions: Iterable[Decision | Outcome], target: str | FsPath,
+def write_report(decisions: Iterable[Decision | Outcome | Answer], target: str | FsPath,
                  title: str | None = None, source: str = "", asked: str = "") -> None:
     """Write outcomes (or decisions) as ``.html`` (the multi-client report), ``.xlsx`` (the
     screening workbook) or ``.csv`` (the wide table), atomically."""
@@ -35,10 +36,15 @@ def write_report(decisions: Iterable[Decision | Outcome], target: str | FsPath,
     outcomes = _outcomes(decisions)
     suffix = path.suffix.lower()
     summary = summarise(outcomes)
+    if suffix in (".xlsx", ".html"):  # every criterion's figures: decisions only
+        full = [o for o in outcomes if isinstance(o, Outcome)]
+        if len(full) != len(outcomes):
+            raise TypeError(f"{suffix} shows every criterion's figures: give decisions "
+                            "(check_many), not statuses-only answers")
     if suffix == ".xlsx":
         from .excel import write_workbook
 
-        write_workbook(outcomes, summary, path, source, asked)
+        write_workbook(full, summary, path, source, asked)
     elif suffix == ".csv":
         cols = wide_columns(outcomes)
         buf = io.StringIO()
@@ -49,7 +55,7 @@ def write_report(decisions: Iterable[Decision | Outcome], target: str | FsPath,
         _atomic_text("\ufeff" + buf.getvalue(), path)  # the BOM lets Excel read UTF-8
     elif suffix == ".html":
         rows = [(o.applicant or f"#{o.index}", o.designation, o.decision, o.error_text)
-                for o in outcomes]
+                for o in full]
         _atomic_text(render_report(rows, title=title or f"ipdesignate report {source}".strip(),
                                    summary=summary.lines()), path)
     else:
@@ -58,10 +64,14 @@ def write_report(decisions: Iterable[Decision | Outcome], target: str | FsPath,
 
 def save_decisions(decisions: Iterable[Decision | Outcome], target: str | FsPath) -> None:
     """Every outcome, errors included, as JSON (``ipdesignate.batch/1``)."""
+    outcomes = _outcomes(decisions)
+    if any(isinstance(o, Answer) for o in outcomes):
+        raise TypeError("saved decisions are decisions: a statuses-only answer has none "
+                        "(check_many)")
     data = {"format": BATCH_FORMAT, "outcomes": [
         {"index": o.index, "designation": o.designation, "applicant": o.applicant,
          "decision": o.decision.model_dump(mode="json") if o.decision is not None else None,
-         "error": o.error_text} for o in _outcomes(decisions)]}
+         "error": o.error_text} for o in outcomes]}
     _atomic_text(json.dumps(data, ensure_ascii=False, indent=1) + "\n", FsPath(target))
 
 

@@ -13,15 +13,16 @@ from ..decision.advice import missing_items, what_it_takes
 from ..decision.model import Decision
 from ..decision.render import clause
 from ..library.batch import Outcome
+from .answer import Answer
 
 STATUSES = ("pass", "fail", "unknown", "review", "exempt", "not_applicable")
 Columns = dict[str, list[Any]]
 
 
-def _outcomes(items: Iterable[Decision | Outcome]) -> list[Outcome]:
-    out = []
+def _outcomes(items: Iterable[Decision | Outcome | Answer]) -> list[Outcome | Answer]:
+    out: list[Outcome | Answer] = []
     for i, x in enumerate(items):
-        if isinstance(x, Outcome):
+        if isinstance(x, Outcome | Answer):
             out.append(x)
         elif isinstance(x, Decision):
             out.append(Outcome(i, x.designation.id, x.applicant["name"], x))
@@ -30,7 +31,7 @@ def _outcomes(items: Iterable[Decision | Outcome]) -> list[Outcome]:
     return out
 
 
-def wide_columns(items: Iterable[Decision | Outcome]) -> Columns:
+def wide_columns(items: Iterable[Decision | Outcome | Answer]) -> Columns:
     """One row per (applicant, designation): verdict, counts, what decides it, what is missing."""
     cols: Columns = {k: [] for k in (
         "row", "applicant", "designation", "verdict", "as_of", "rulebook", *STATUSES,
@@ -43,6 +44,17 @@ def wide_columns(items: Iterable[Decision | Outcome]) -> Columns:
         cols["designation"].append(o.designation)
         cols["verdict"].append(o.verdict)
         cols["error"].append(o.error_text)
+        if isinstance(o, Answer):  # statuses only: what its decision would show here
+            cols["as_of"].append(o.as_of)
+            cols["rulebook"].append(o.rulebook)
+            for s in STATUSES:
+                cols[s].append(o.counts.get(s, 0))
+            cols["failed"].append(None)
+            cols["unknown_criteria"].append(o.unknown_criteria)
+            cols["review_criteria"].append(o.review_criteria)
+            cols["what_it_would_take"].append(None)
+            cols["missing"].append("; ".join(m.label_text() for m in o.missing) or None)
+            continue
         if d is None:
             for k in ("as_of", "rulebook", *STATUSES, "failed", "unknown_criteria",
                       "review_criteria", "what_it_would_take", "missing"):
@@ -70,6 +82,9 @@ def long_columns(items: Iterable[Decision | Outcome]) -> Columns:
         "criterion_zh", "criterion_en", "figures", "gap", "what_it_would_take", "missing",
         "error")}
     for o in _outcomes(items):
+        if isinstance(o, Answer):
+            raise TypeError("a statuses-only answer has no per-criterion figures: decide it "
+                            "(check_many) for the long table")
         base = (o.index, o.applicant, o.designation, o.verdict)
         if o.decision is None:
             for k, v in zip(("row", "applicant", "designation", "verdict"), base, strict=True):

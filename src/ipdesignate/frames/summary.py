@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from ..decision.model import VERDICTS
 from ..decision.render import clause
 from ..library.batch import ERROR, Outcome
+from .answer import Answer
 
 ORDER = (*VERDICTS, ERROR)
 
@@ -37,7 +38,7 @@ class Summary:
         return out
 
 
-def summarise(outcomes: Iterable[Outcome]) -> Summary:
+def summarise(outcomes: Iterable[Outcome | Answer]) -> Summary:
     from ..decision.advice import missing_items
 
     s = Summary()
@@ -47,6 +48,10 @@ def summarise(outcomes: Iterable[Outcome]) -> Summary:
         s.outcomes += 1
         s.verdicts[o.verdict] += 1
         s.by_designation.setdefault(o.designation, Counter())[o.verdict] += 1
+        if isinstance(o, Answer):  # statuses only: no failed criterion, its missing items
+            s.missing.update({m.label_zh + (f"（{m.unit_zh}）" if m.unit_zh else "")
+                              for m in o.missing})
+            continue
         if o.decision is None:
             continue
         for r in o.decision.criteria:
