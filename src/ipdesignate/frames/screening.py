@@ -111,7 +111,7 @@ def _columnar_group(library: Any, items: Sequence[Any], rows: list[int], designa
 
 
 def screen_frame(library: Any, df: Any, designation: str, on: _dt.date | None = None,
-                 library_out: str = "pandas", **read: Any) -> Any:
+                 output: str = "pandas", **read: Any) -> Any:
     """A table of clients (the column convention of docs/frames.md) screened for one
     designation: the wide frame ``decisions_to_frame(library.check_many(profiles, …))``
     gives, row for row, with the columnar evaluator answering the clients that fail no
@@ -124,7 +124,7 @@ def screen_frame(library: Any, df: Any, designation: str, on: _dt.date | None = 
     library.check_many([], designation)  # an unknown designation stops before the work
     items = profiles_from_frame(df, **read)
     cols = wide_columns(screen_items(library, items, designation, on))
-    if library_out == "polars":
+    if output == "polars":
         import polars as pl
 
         return pl.DataFrame(cols, strict=False)
