@@ -65,3 +65,27 @@ def test_a_decision_pickles_with_its_traces() -> None:
     copy = pickle.loads(pickle.dumps(decision))
     assert copy.model_dump_json() == decision.model_dump_json()
     assert all(r.trace is not None for r in copy.criteria if r.status != "not_applicable")
+
+
+def test_mean_of_rates_compared_by_cross_multiplication_at_the_boundary(tmp_path: Any) -> None:
+    """40% of huge and odd patent counts is exactly 40% (pass) and one patent fewer is
+    not (fail), in the status-only form and in the traced one alike."""
+    import datetime as dt
+    import re
+
+    from ipdesignate import Library
+
+    from .conftest import ROOT
+
+    lib = Library.default()
+    text = (ROOT / "examples" / "pilot-enterprise.yaml").read_text(encoding="utf-8")
+    big = 10**17 * 7 + 35  # a multiple of 5: 40% of it is a whole number
+    for implemented, want in ((big * 2 // 5, "pass"), (big * 2 // 5 - 1, "fail")):
+        odd = re.sub(r"valid_patents: \d+, implemented_patents: \d+",
+                     f"valid_patents: {big}, implemented_patents: {implemented}", text)
+        path = tmp_path / f"p{implemented}.yaml"
+        path.write_text(odd, encoding="utf-8")
+        decision = lib.check(lib.load_profile(path), "pilot", dt.date(2024, 3, 15))
+        r = decision.criterion("implementation_rate")
+        assert r.status == want
+        assert r.trace is not None and r.trace.figures[0].status == want

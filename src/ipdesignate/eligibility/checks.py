@@ -11,6 +11,7 @@ import operator
 import re
 from collections.abc import Callable
 from decimal import Decimal, localcontext
+from fractions import Fraction
 from itertools import pairwise
 from typing import Any
 
@@ -557,7 +558,23 @@ def measure(c: Compiler, chk: Compare, path: Path) -> CheckFn:
             return REVIEW
         return PASS if compare(v, t) else FAIL
 
-    return _with_fast(fn, fast)
+    ratio = m.fast_ratio
+    if ratio is None:
+        return _with_fast(fn, fast)
+    bound = Fraction(t)  # exact: t is a Decimal, Fraction or int
+    ta, tb = bound.numerator, bound.denominator
+
+    def fast_ratio(ctx: Ctx) -> str:
+        # num/den op ta/tb  ⇔  num·tb op ta·den  (den, tb > 0): integers only, exact
+        r = ratio(ctx)
+        if r is None:
+            return fast(ctx)
+        if r is MISSING:
+            return UNKNOWN
+        num, den = r
+        return PASS if compare(num * tb, ta * den) else FAIL
+
+    return _with_fast(fn, fast_ratio)
 
 
 def _advise(tr: Trace, f: Figure, advise: Any, ctx: Ctx, op: str, t: Exact) -> None:

@@ -69,6 +69,9 @@ class CompiledMeasure:
     cagr_years: int = 0  # > 0 when the value is a CAGR base ratio to be compared rooted
     advise: AdviseFn | None = None
     fast: FastMeasureFn | None = None  # None: ``fast_measure`` runs ``fn`` untraced
+    # the value as integers (numerator, denominator > 0) when every input is an integer,
+    # for a comparison by cross-multiplication; None: use ``fast``; MISSING as for ``fast``
+    fast_ratio: FastMeasureFn | None = None
 
 
 def fast_measure(m: CompiledMeasure) -> FastMeasureFn:
@@ -262,6 +265,34 @@ def mean(c: Compiler, m: MeanMeasure, path: Path) -> CompiledMeasure | None:
         values = read_fast(ctx, first, last)
         return MISSING if values is None else div(total(values), n)
 
+    name, container, quotient = info.name, info.container, info.quotient
+    qpart, qwhole = (quotient.part, quotient.whole) if quotient else ("", "")
+
+    def ratio(ctx: Ctx) -> Any:
+        """The mean as num/den in integers (a quotient series adds p/q exactly)."""
+        first, last = _years(w, ctx)
+        yearly = getattr(ctx.profile, container)
+        num, den = 0, 1
+        for year in range(first, last + 1):
+            rec = yearly.get(year)
+            if rec is None:
+                return MISSING
+            v = getattr(rec, name)
+            if v is None:
+                if quotient is None:
+                    return MISSING
+                p, q = getattr(rec, qpart), getattr(rec, qwhole)
+                if p is None or not q:
+                    return MISSING
+                if type(p) is not int or type(q) is not int or q < 0:
+                    return None
+                num, den = num * q + p * den, den * q
+            elif type(v) is int:
+                num += v * den
+            else:
+                return None
+        return num, den * n
+
     unit, fname = info.unit, m.mean
 
     def advise(ctx: Ctx, op: str, t: Exact) -> list[Need]:
@@ -276,7 +307,8 @@ def mean(c: Compiler, m: MeanMeasure, path: Path) -> CompiledMeasure | None:
                      target=exact_str(add(values[-1], more)), amount=exact_str(more),
                      unit=str(unit))]
 
-    return CompiledMeasure(fn, info.unit, f"mean {m.mean}", advise=advise, fast=fast)
+    return CompiledMeasure(fn, info.unit, f"mean {m.mean}", advise=advise, fast=fast,
+                           fast_ratio=ratio)
 
 
 def sum(c: Compiler, m: SumMeasure, path: Path) -> CompiledMeasure | None:
