@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 from pathlib import Path
 
@@ -106,3 +107,27 @@ def test_a_hit_keeps_the_vocabulary_and_needs_no_engine_for_no_events(book: Path
     assert hit.timelines is not None and cold.lifecycle is not None
     assert hit.timelines.timeline([]) == cold.lifecycle.run([])
     assert callable(hit._lifecycle)  # still not compiled
+
+
+def test_the_engine_digest_follows_every_change_of_the_code(tmp_path: Path) -> None:
+    """The digest is memoised under the source files' status; a file whose bytes change
+    never matches the old status (its change time moves even when its size and
+    modification time are put back), so the code is hashed again."""
+    package = tmp_path / "pkg"
+    shutil.copytree(Path(cache.__file__).resolve().parent.parent, package,
+                    ignore=shutil.ignore_patterns("__pycache__", "law"))
+    memo = tmp_path / "memo"
+    first = cache.source_digest(package, memo)
+    assert len(list(memo.glob("engine-*"))) == 1
+    assert cache.source_digest(package, memo) == first  # from the memo
+    assert cache.source_digest(package, None) == first  # the same as hashing afresh
+    target = package / "eligibility" / "checks.py"
+    before = target.stat()
+    text = target.read_bytes()
+    target.write_bytes(text.replace(b"PASS", b"PAZZ", 1))  # same size
+    os.utime(target, ns=(before.st_atime_ns, before.st_mtime_ns))
+    assert target.stat().st_size == before.st_size
+    changed = cache.source_digest(package, memo)
+    assert changed != first
+    assert changed == cache.source_digest(package, None)
+    assert len(list(memo.glob("engine-*"))) == 2

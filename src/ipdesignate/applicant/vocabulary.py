@@ -11,7 +11,6 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from functools import cache
-from importlib import resources
 from pathlib import Path as FsPath
 
 from .._core.errors import Path, Problem, RulebookError
@@ -230,7 +229,9 @@ def _load_cached(path: str) -> Vocabulary:
 
 
 def bundled_vocabulary_file() -> FsPath:
-    return FsPath(str(resources.files("ipdesignate") / "law" / FILE_NAME))
+    # the package's own folder: what importlib.resources.files gives for a package
+    # installed as files (which the str() here always assumed), without its lookups
+    return FsPath(__file__).parent.parent / "law" / FILE_NAME
 
 
 def vocabulary_file_for(rulebook: FsPath | None) -> FsPath:

@@ -7,7 +7,7 @@ from typing import Any
 
 from ._common import EXIT_OK, add_rulebooks_option, date_arg, library, write
 
-# the name and help line are listed without building the arguments (cli/main.py)
+# the first word that chooses this subcommand (cli/main.py builds only its parser)
 NAME, HELP = "check", "evaluate a profile for a designation"
 
 

@@ -4,10 +4,9 @@ Exit codes: 0 a result was produced (whatever the verdict); 1 invalid input, wit
 located problems on stderr; 2 a usage error. No traceback reaches the user (3 marks a
 bug of ours, said in one line).
 
-Each subcommand module has ``NAME``, ``HELP`` and ``add_parser(subparsers)``, which sets
-``run``, and imports what it needs inside ``run``: the parser is built without loading the
-engine, and a run builds the arguments of its own subcommand only (the others are listed
-by name and help line, which is all ``ipdesignate --help`` shows of them).
+Each subcommand module has ``NAME`` and ``add_parser(subparsers)``, which sets ``run``,
+and imports what it needs inside ``run``: the parser is built without loading the engine,
+and a run whose first word names a subcommand builds that subcommand's parser only.
 """
 
 from __future__ import annotations
@@ -26,8 +25,9 @@ SUBCOMMANDS = (check, screen, validate, test, diff, timeline, listing, schema, s
 
 
 def parser(command: str | None = None) -> argparse.ArgumentParser:
-    """The whole parser; with ``command``, only that subcommand's arguments are built
-    (the same parser for that command's arguments, help and errors)."""
+    """The whole parser; with ``command``, the parser of that subcommand alone: the same
+    arguments, help and errors for it (argparse never looks at another subcommand once
+    the first word has chosen one), without building the others."""
     p = argparse.ArgumentParser(prog="ipdesignate", description=(
         "Decide, clause by clause, whether an applicant qualifies for a Beijing IP "
         "designation, from versioned YAML rulebooks."))
@@ -35,8 +35,6 @@ def parser(command: str | None = None) -> argparse.ArgumentParser:
     for module in SUBCOMMANDS:
         if command is None or command == module.NAME:
             module.add_parser(sub)
-        else:
-            sub.add_parser(module.NAME, help=module.HELP)
     return p
 
 

@@ -8,7 +8,7 @@ from typing import Any
 
 from ._common import EXIT_OK, add_rulebooks_option, library, write
 
-# the name and help line are listed without building the arguments (cli/main.py)
+# the first word that chooses this subcommand (cli/main.py builds only its parser)
 NAME, HELP = "schema", "print a JSON Schema"
 
 

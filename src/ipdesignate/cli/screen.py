@@ -13,7 +13,7 @@ from typing import Any
 
 from ._common import EXIT_OK, add_rulebooks_option, date_arg, library
 
-# the name and help line are listed without building the arguments (cli/main.py)
+# the first word that chooses this subcommand (cli/main.py builds only its parser)
 NAME, HELP = "screen", "check a spreadsheet of clients (xlsx, csv, parquet)"
 
 

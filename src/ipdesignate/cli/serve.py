@@ -15,7 +15,7 @@ from typing import Any
 
 from ._common import EXIT_OK, EXIT_USAGE, add_rulebooks_option
 
-# the name and help line are listed without building the arguments (cli/main.py)
+# the first word that chooses this subcommand (cli/main.py builds only its parser)
 NAME, HELP = "serve", "run the HTTP service (OpenAPI at /openapi.json, docs at /docs)"
 
 

@@ -32,7 +32,7 @@ if TYPE_CHECKING:
     from ..lifecycle.timeline import DerivedFact, Timeline
 
 
-# the name and help line are listed without building the arguments (cli/main.py)
+# the first word that chooses this subcommand (cli/main.py builds only its parser)
 NAME, HELP = (
     "timeline",
     "status, obligations and bars of units over time, from their dated events")

@@ -9,7 +9,7 @@ from typing import Any
 from .._core.errors import IpdesignateError
 from ._common import EXIT_INPUT, EXIT_OK
 
-# the name and help line are listed without building the arguments (cli/main.py)
+# the first word that chooses this subcommand (cli/main.py builds only its parser)
 NAME, HELP = "validate", "check rulebook files; report every problem"
 
 

@@ -36,19 +36,67 @@ def directory() -> FsPath | None:
 
 
 def engine_digest() -> str:
-    """sha256 over the engine's source files and the versions of what pickles the model."""
+    """sha256 over the engine's source files and the versions of what pickles the model.
+
+    Hashing every source file costs each command-line run ~4 ms, so the digest is kept
+    (in the cache directory) under a stamp of the files' status: path, size, inode, and
+    modification and change times in nanoseconds. Any write to a file moves its change
+    time (which no tool can set back), and a replaced file has another inode: a file
+    whose bytes differ never matches an old stamp, and a new stamp hashes the contents.
+    """
     global _ENGINE_DIGEST
     if _ENGINE_DIGEST is None:
-        import pydantic
-
-        h = hashlib.sha256(_FORMAT)
-        h.update(f"{sys.version_info[:2]} {pydantic.VERSION}".encode())
-        package = FsPath(__file__).resolve().parent.parent
-        for f in sorted(package.rglob("*.py")):
-            h.update(str(f.relative_to(package)).encode())
-            h.update(f.read_bytes())
-        _ENGINE_DIGEST = h.hexdigest()
+        _ENGINE_DIGEST = source_digest(FsPath(__file__).resolve().parent.parent, directory())
     return _ENGINE_DIGEST
+
+
+def source_digest(package: FsPath, memo_dir: FsPath | None) -> str:
+    """``engine_digest`` of the package at ``package``, memoised in ``memo_dir``."""
+    import pydantic
+
+    versions = f"{sys.version_info[:2]} {pydantic.VERSION}".encode()
+    files = _sources(str(package))
+    stamp = hashlib.sha256(_FORMAT + versions)
+    for rel, st in files:
+        stamp.update(f"{rel}\0{st.st_size} {st.st_ino} {st.st_mtime_ns} "
+                     f"{st.st_ctime_ns}\n".encode())
+    memo = memo_dir / f"engine-{stamp.hexdigest()}" if memo_dir is not None else None
+    digest = _read_memo(memo) if memo is not None else None
+    if digest is None:
+        h = hashlib.sha256(_FORMAT)
+        h.update(versions)
+        for rel, _st in files:
+            h.update(rel.encode())
+            h.update((package / rel).read_bytes())
+        digest = h.hexdigest()
+        if memo is not None:
+            _write_atomically(memo, digest.encode())
+    return digest
+
+
+def _sources(package: str) -> list[tuple[str, os.stat_result]]:
+    """Every ``.py`` file under the package (relative path, status), in path order."""
+    out: list[tuple[str, os.stat_result]] = []
+    for folder, dirs, names in os.walk(package):
+        dirs[:] = [d for d in dirs if d != "__pycache__"]
+        for name in names:
+            if name.endswith(".py"):
+                path = os.path.join(folder, name)
+                out.append((os.path.relpath(path, package).replace(os.sep, "/"),
+                            os.stat(path)))
+    out.sort(key=lambda item: item[0])
+    return out
+
+
+def _read_memo(memo: FsPath) -> str | None:
+    try:
+        st = memo.stat()
+        if hasattr(os, "getuid") and st.st_uid != os.getuid():
+            return None  # only our own memo (another user's could vouch for other code)
+        text = memo.read_text(encoding="ascii")
+    except (OSError, UnicodeDecodeError):
+        return None
+    return text if len(text) == 64 and all(c in "0123456789abcdef" for c in text) else None
 
 
 def _entry(sha256: str) -> FsPath | None:
@@ -95,16 +143,25 @@ def write(sha256: str, deps: list[FsPath], **kept: Any) -> None:
     entry = _entry(sha256)
     if entry is None:
         return
+    payload = {"sha256": sha256, "deps": {str(p.resolve()): digest(p) for p in deps}, **kept}
+    try:
+        data = pickle.dumps(payload, protocol=pickle.HIGHEST_PROTOCOL)
+    except Exception:  # something that does not pickle: run without the cache
+        return
+    _write_atomically(entry, data)
+
+
+def _write_atomically(target: FsPath, data: bytes) -> None:
+    """Best effort: a read-only home or a full disk just means running without the cache."""
     import tempfile  # only when writing (a miss): a hit does not pay for its import
 
-    payload = {"sha256": sha256, "deps": {str(p.resolve()): digest(p) for p in deps}, **kept}
     tmp: str | None = None
     try:
-        entry.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=entry.parent, prefix=".entry.")
+        target.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=".entry.")
         with os.fdopen(fd, "wb") as fh:
-            fh.write(pickle.dumps(payload, protocol=pickle.HIGHEST_PROTOCOL))
-        os.replace(tmp, entry)
+            fh.write(data)
+        os.replace(tmp, target)
         tmp = None
     except Exception:  # a read-only home or a full disk: run without the cache
         pass

@@ -11,7 +11,6 @@ import os
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
-from importlib import resources
 from itertools import pairwise
 from pathlib import Path as FsPath
 from typing import Any
@@ -112,7 +111,9 @@ def bundled_directory() -> FsPath:
     In the repository ``src/ipdesignate/law`` is a link to ``rulebooks/``, which policy
     staff edit; a wheel carries the files themselves.
     """
-    return FsPath(str(resources.files("ipdesignate") / "law"))
+    # the package's own folder: what importlib.resources.files gives for a package
+    # installed as files (which the str() here always assumed), without its lookups
+    return FsPath(__file__).parent.parent / "law"
 
 
 def default_directory() -> FsPath:

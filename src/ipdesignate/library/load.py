@@ -311,5 +311,7 @@ class _NoEventsNoEngine:
         from ..lifecycle.timeline import Timeline
 
         model = self._rulebook.model
-        return Timeline(unit="unit", rulebook=f"{model.id}@{model.version}", facts=(),
-                        events=(), unused_events=())
+        # constructed, not validated: these values are valid, and a check need not build
+        # the timeline's validator
+        return Timeline.model_construct(unit="unit", rulebook=f"{model.id}@{model.version}",
+                                        facts=(), events=(), unused_events=())

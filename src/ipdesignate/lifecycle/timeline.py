@@ -28,7 +28,7 @@ class DerivedFact(BaseModel):
     with ``missing`` saying why) and ``closed`` (the day an event met or closed them).
     """
 
-    model_config = ConfigDict(frozen=True)
+    model_config = ConfigDict(frozen=True, defer_build=True)  # built on first use
 
     id: str
     kind: FactKind
@@ -78,7 +78,7 @@ ObligationState = Literal["open", "met", "met_late", "overdue", "ended"]
 class ObligationOnDate(BaseModel):
     """An obligation (or period) as it stands on ``on``."""
 
-    model_config = ConfigDict(frozen=True)
+    model_config = ConfigDict(frozen=True, defer_build=True)  # built on first use
 
     on: _dt.date
     state: ObligationState
@@ -88,7 +88,7 @@ class ObligationOnDate(BaseModel):
 class Timeline(BaseModel):
     """All facts derived for one unit, in the order the rules derived them."""
 
-    model_config = ConfigDict(frozen=True)
+    model_config = ConfigDict(frozen=True, defer_build=True)  # built on first use
 
     unit: str
     rulebook: str
