@@ -256,6 +256,36 @@ def test_jobs_keep_every_unit_in_order_with_the_same_results() -> None:
     assert [t.unit for t in run_units(compiled(CLUSTER), good, jobs=2)] == [u for u, _ in good]
 
 
+def test_a_worker_that_dies_is_an_error_never_a_hang_or_a_lost_unit(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    import os
+
+    from ipdesignate.lifecycle import engine
+
+    parent = os.getpid()
+    real = engine._run_one
+
+    def dies_in_a_worker(*args: Any) -> Any:
+        if os.getpid() != parent:
+            os._exit(3)  # as a crash in the C core would: no exception, no result
+        return real(*args)
+
+    monkeypatch.setattr(engine, "_run_one", dies_in_a_worker)
+    with pytest.raises(LifecycleError, match="worker process"):
+        run_batch(compiled(CLUSTER), _batch(400), jobs=2)
+
+
+def test_every_process_takes_part_and_results_keep_their_places() -> None:
+    """The parent runs chunks too (jobs=3: itself and two workers); every chunk's place
+    and size are checked, so the result is the one-process result in any interleaving."""
+    units = _batch(700)
+    one = [r.model_dump_json() if not isinstance(r, Exception) else str(r)
+           for r in run_batch(compiled(CLUSTER), units, jobs=1)]
+    three = [r.model_dump_json() if not isinstance(r, Exception) else str(r)
+             for r in run_batch(compiled(CLUSTER), units, jobs=3)]
+    assert one == three
+
+
 def test_timeline_command_with_jobs_prints_what_one_process_prints(tmp_path: Any) -> None:
     import contextlib
     import io

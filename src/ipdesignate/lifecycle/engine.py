@@ -1334,13 +1334,11 @@ def run_batch(compiled: CompiledLifecycle, units: Sequence[tuple[str, Sequence[E
               *, jobs: int = 1, checked: bool = False) -> list[Timeline | IpdesignateError]:
     """Every unit's timeline, or the error that unit raised, in input order.
 
-    ``jobs`` > 1 runs the units over that many worker processes (forked, so each has the
-    compiled rules already; durable_rules' C core takes one caller at a time, so threads
-    would not help). A unit is never lost, duplicated or reordered: results come back in
-    chunks tagged with their position, and the positions are checked.
-
-    The workers inherit the units with the fork and are sent only positions: pickling the
-    events to them cost the parent about as much as running them (measured, issue 13).
+    ``jobs`` > 1 runs the units over that many processes: this one and ``jobs - 1``
+    forked workers (forked, so each has the compiled rules already; durable_rules' C core
+    takes one caller at a time, so threads would not help). A unit is never lost,
+    duplicated or reordered: results come back in chunks tagged with their position, and
+    every chunk's place and size are checked (see ``_run_forked``).
     """
     if jobs <= 1 or len(units) < 2 * _CHUNK:
         out: list[Timeline | IpdesignateError] = []
@@ -1349,37 +1347,114 @@ def run_batch(compiled: CompiledLifecycle, units: Sequence[tuple[str, Sequence[E
                 out.extend(_run_one(compiled, unit, events, checked)
                            for unit, events in units[i:i + _CHUNK])
         return out
-    import multiprocessing
+    return _run_forked(compiled, units, jobs, checked)
 
-    # A few chunks per worker keep both busy to the end; chunks of at least _CHUNK units
-    # keep the per-chunk cost (a pickle, a queue round trip) small.
-    size = max(_CHUNK, min(_CHUNK * 8, len(units) // (jobs * 8)))
-    chunks = [(i, min(i + size, len(units))) for i in range(0, len(units), size)]
+
+_CHUNK = 64
+
+
+class _Shared:
+    """What the forked workers inherit: the batch, its chunks, and where results go."""
+
+    def __init__(self, compiled: CompiledLifecycle, checked: bool,
+                 units: Sequence[tuple[str, Sequence[Event]]], ctx: Any) -> None:
+        self.compiled = compiled
+        self.checked = checked
+        self.units = units
+        self.chunks = [(i, min(i + _CHUNK, len(units))) for i in range(0, len(units), _CHUNK)]
+        self.next = ctx.Value("q", 0)  # the next chunk to claim (its lock makes claims atomic)
+        self.results = ctx.Queue()
+
+    def claim(self) -> int | None:
+        with self.next.get_lock():
+            i: int = self.next.value
+            if i >= len(self.chunks):
+                return None
+            self.next.value = i + 1
+        return i
+
+    def run(self, i: int) -> list[Timeline | IpdesignateError]:
+        start, stop = self.chunks[i]
+        with _gc_paused():
+            return [_run_one(self.compiled, unit, events, self.checked)
+                    for unit, events in self.units[start:stop]]
+
+
+_WORKER: _Shared | None = None
+
+
+def _run_forked(compiled: CompiledLifecycle, units: Sequence[tuple[str, Sequence[Event]]],
+                jobs: int, checked: bool) -> list[Timeline | IpdesignateError]:
+    """``run_batch`` over ``jobs`` processes, the parent being one of them.
+
+    The parent forks ``jobs - 1`` workers; every process, the parent too, claims the next
+    chunk of units from a shared counter until none is left (so none idles while work
+    remains), and the parent unpickles the workers' results between its own chunks. The
+    workers inherit the units with the fork and send back only results. (Measured for
+    issue 13: a pool of ``jobs`` workers left the parent only unpickling, three processes
+    on two cores, and pickling the events to the workers cost the parent about as much as
+    running them.)
+    """
+    import multiprocessing
+    import queue
+
     global _WORKER
+    ctx = multiprocessing.get_context("fork")
+    shared = _Shared(compiled, checked, units, ctx)
+    workers: list[Any] = []
     with _ENGINE_LOCK:  # no engine call is half done in the process being copied
-        _WORKER = (compiled, checked, units)
+        _WORKER = shared
         # Frozen objects are never scanned by the collector: the workers' collections do
         # not touch (and so copy) every page they inherited (Python's gc.freeze advice).
         gc.freeze()
         try:
-            pool = multiprocessing.get_context("fork").Pool(min(jobs, len(chunks)))
+            for _ in range(min(jobs, len(shared.chunks)) - 1):
+                worker = ctx.Process(target=_work, daemon=True)
+                worker.start()
+                workers.append(worker)
         finally:
             gc.unfreeze()
             _WORKER = None
-    out = []
-    with pool:
-        for start, blob in pool.imap(_run_chunk, chunks):
-            if start != len(out):  # never trust a batch unchecked
-                raise LifecycleError("a chunk of units came back out of order")
-            with _gc_paused():
-                out.extend(pickle.loads(blob))
+    done: dict[int, list[Timeline | IpdesignateError]] = {}
+
+    def take(item: tuple[int, bytes | str]) -> None:
+        i, blob = item
+        if isinstance(blob, str):
+            raise LifecycleError(f"a worker process failed: {blob}")
+        with _gc_paused():
+            done[i] = pickle.loads(blob)
+
+    try:
+        while (i := shared.claim()) is not None:
+            done[i] = shared.run(i)
+            with contextlib.suppress(queue.Empty):
+                while True:
+                    take(shared.results.get_nowait())
+        while len(done) < len(shared.chunks):
+            try:
+                take(shared.results.get(timeout=0.5))
+            except queue.Empty:
+                if not any(w.is_alive() for w in workers):
+                    with contextlib.suppress(queue.Empty):
+                        take(shared.results.get(timeout=0.5))
+                        continue
+                    raise LifecycleError("a worker process ended without returning its "
+                                         "units") from None
+    finally:
+        for w in workers:
+            w.join(timeout=5)
+            if w.is_alive():  # pragma: no cover - only after an error in the parent
+                w.terminate()
+                w.join()
+    out: list[Timeline | IpdesignateError] = []
+    for i, (start, stop) in enumerate(shared.chunks):  # never trust a batch unchecked
+        results = done.get(i)
+        if results is None or len(results) != stop - start:
+            raise LifecycleError("a chunk of units came back incomplete")
+        out.extend(results)
     if len(out) != len(units):
         raise LifecycleError("a unit's timeline is missing from the batch result")
     return out
-
-
-_CHUNK = 64
-_WORKER: tuple[CompiledLifecycle, bool, Sequence[tuple[str, Sequence[Event]]]] | None = None
 
 
 def _run_one(compiled: CompiledLifecycle, unit: str, events: Sequence[Event],
@@ -1390,22 +1465,26 @@ def _run_one(compiled: CompiledLifecycle, unit: str, events: Sequence[Event],
         return exc
 
 
-def _run_chunk(chunk: tuple[int, int]) -> tuple[int, bytes]:
-    """One chunk's results, pickled here: the parent unpickles them with the collector
-    paused (see ``_gc_paused``), not in the pool's result thread."""
-    start, stop = chunk
-    assert _WORKER is not None  # set in the parent before the fork
-    compiled, checked, units = _WORKER
-    with _gc_paused():
-        results = [_run_one(compiled, unit, events, checked)
-                   for unit, events in units[start:stop]]
-        for i, r in enumerate(results):  # an error that cannot cross processes is said in words
-            if isinstance(r, IpdesignateError):
-                try:
-                    pickle.loads(pickle.dumps(r))
-                except Exception:
-                    results[i] = LifecycleError(str(r), getattr(r, "rule_id", None))
-        return start, pickle.dumps(results, protocol=pickle.HIGHEST_PROTOCOL)
+def _work() -> None:
+    """A forked worker: claim chunks until none is left; send each one's results pickled
+    (the parent unpickles them with the collector paused, see ``_gc_paused``)."""
+    shared = _WORKER
+    assert shared is not None  # set in the parent before the fork
+    try:
+        while (i := shared.claim()) is not None:
+            results = shared.run(i)
+            for k, r in enumerate(results):  # an error that cannot cross processes is said
+                if isinstance(r, IpdesignateError):  # in words
+                    try:
+                        pickle.loads(pickle.dumps(r))
+                    except Exception:
+                        results[k] = LifecycleError(str(r), getattr(r, "rule_id", None))
+            shared.results.put((i, pickle.dumps(results, protocol=pickle.HIGHEST_PROTOCOL)))
+    except BaseException as exc:  # said to the parent, which raises it
+        shared.results.put((-1, f"{type(exc).__name__}: {exc}"))
+    finally:
+        shared.results.close()
+        shared.results.join_thread()
 
 
 @contextlib.contextmanager
