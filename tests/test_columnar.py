@@ -54,7 +54,8 @@ def applicants(draw: st.DrawFn) -> dict[str, Any]:
         yearly[year] = {k: v for k, v in rec.items() if v is not None}
     data: dict[str, Any] = {
         "kind": "unit", "name": "h", "application_date": ON,
-        "entity_type": draw(st.sampled_from(["enterprise", "enterprise", "university"])),
+        "entity_type": draw(st.sampled_from(["enterprise", "enterprise", "university",
+                                             "research_institute"])),
         "yearly": yearly,
     }
     for name in ("registered_in_beijing", "independent_legal_person", "in_key_industry",
@@ -81,7 +82,8 @@ def applicants(draw: st.DrawFn) -> dict[str, Any]:
         data["events"] = [{"id": "e1", "type": "intentional_infringement_finding",
                            "date": day}]
     attestations = {}
-    for name in ("ip_strategy", "ip_strategy_and_plan", "core_patents"):
+    for name in ("ip_strategy", "ip_strategy_and_plan", "core_patents",
+                 "comparable_exempt_kind"):
         holds = draw(maybe(st.booleans()))
         if holds is not None:
             attestations[name] = {"holds": holds, "by": "x", "on": dt.date(2024, 3, 1),
@@ -247,3 +249,31 @@ def test_missing_lists_keep_each_rows_order_of_first_occurrence() -> None:
     # rows decided by the scalar path keep their own lists, in place
     out = _lists(4, [("a", a1), ("b", b)], {2: ["z", "a"]}).to_list()
     assert out == [["b"], ["a", "b"], ["z", "a"], ["a"]]
+
+
+def test_demonstration_exemptions_and_shares_are_decided_without_the_scalar_path(
+        library: Any) -> None:
+    """Shares, growth, the exemption of 第五条第一项 (read where the pilot status is not
+    held) and claims are columnar: rows without events never reach the scalar path."""
+    import unittest.mock as mock
+
+    ev = library.version_for("demonstration", ON).columnar("demonstration")
+    assert ev.columnar_capable
+    rows = []
+    for name in ("demonstration-near-miss.yaml", "central-enterprise-exempt.yaml"):
+        data = ipdesignate.load_profile(ROOT / "examples" / name).model_dump(
+            mode="python", exclude_none=True)
+        data["events"] = []
+        for rd in (0, 1, 10 ** 7):  # growth undefined (review), tiny, large
+            d = {**data, "yearly": {y: {**r} for y, r in data.get("yearly", {}).items()}}
+            if 2021 in d["yearly"]:
+                d["yearly"][2021]["rd_expenditure"] = rd
+            rows.append(ipdesignate.parse_profile(d))
+    with mock.patch.object(type(ev), "_scalar_rows", side_effect=AssertionError):
+        out = ev.evaluate(profiles_to_table(rows), ON)
+    for i, p in enumerate(rows):
+        d = library.check(p, "demonstration", ON)
+        row = out.row(i, named=True)
+        assert {r.id: row[r.id] for r in d.criteria} == {r.id: r.status for r in d.criteria}
+        assert row["verdict"] == d.verdict and row["missing"] == d.missing
+    assert "exempt" in out["pilot_unit"].to_list()

@@ -21,10 +21,12 @@ Speed: every step is a whole-column numpy or polars operation, including the ``m
 lists (built from per-path masks and offsets, never row by row); only the rows the columnar
 form cannot decide go through Python, one scalar evaluation each.
 
-What is columnar: facts, categories, entity types, attestations, review, all_of/any_of/
+What is columnar: facts, categories, entity types, attestations and claims, review, all_of/any_of/
 none_of, comparisons of fields, sums and means of yearly series (with their quotient
-fallback), trends, event counts for rows whose event list is empty, and lifecycle checks
-(holds, not_barred, open) for rows with no events. Everything else falls back to the scalar
+fallback), shares (of two fields, pooled over a window, or the mean of yearly shares),
+growth (mean of year-on-year ratios, or CAGR compared as x_n/x_1 against (1+t)^k), trends,
+event counts for rows whose event list is empty, and lifecycle checks (holds, not_barred,
+open) for rows with no events. Everything else falls back to the scalar
 evaluator: a check kind without a columnar form (for every row), and, row by row, an
 exemption or relaxation that would be read, a row with events, an application year other
 than the as-of year, an entity type the designation is not open to, a negative figure or a
@@ -54,6 +56,7 @@ from ..rulebook.model import (
     AnyOf,
     AttestationCheck,
     CategoryCheck,
+    ClaimedCheck,
     Compare,
     EntityTypeCheck,
     FactCheck,
@@ -300,6 +303,42 @@ def _max_abs(a: np.ndarray) -> int:
         return 0
     return max(abs(int(a.max())), abs(int(a.min())))
 
+def _ratio_sum_cmp(nums: list[np.ndarray], dens: list[np.ndarray], op: str,
+                   coef: Fraction) -> np.ndarray:
+    """``Σ nums[i]/dens[i]  op  coef`` row by row, exactly, for positive denominators:
+    ``coef.den·Σ n_i·Π_{j≠i} d_j  op  coef.num·Π d_j``. int64 only when the bound of every
+    term, computed in Python integers from the columns' maxima, fits; else Python integers."""
+    k = len(nums)
+    nmax = max(_max_abs(a) for a in nums)
+    dmax = max(_max_abs(a) for a in dens)
+    lhs_bound = k * nmax * dmax ** (k - 1) * coef.denominator
+    rhs_bound = abs(coef.numerator) * dmax ** k
+    if max(lhs_bound, rhs_bound) > _I64:
+        nums = [a.astype(object) for a in nums]
+        dens = [a.astype(object) for a in dens]
+    lhs: Any = None
+    for i, n_i in enumerate(nums):
+        term = n_i
+        for j, d_j in enumerate(dens):
+            if j != i:
+                term = term * d_j
+        lhs = term if lhs is None else lhs + term
+    prod = dens[0]
+    for d in dens[1:]:
+        prod = prod * d
+    return np.asarray(_CMP[op](lhs * coef.denominator, coef.numerator * prod), dtype=bool)
+
+
+def _summed(arrays: list[np.ndarray]) -> np.ndarray:
+    """The row sums, in int64 when the sum of the largest magnitudes fits, else exactly."""
+    if sum(_max_abs(a) for a in arrays) > _I64:
+        arrays = [a.astype(object) for a in arrays]
+    total = arrays[0].copy()
+    for a in arrays[1:]:
+        total = total + a
+    return total
+
+
 
 class _Compiler:
     """Turns one compiled designation's checks into columnar functions of a _Table."""
@@ -327,6 +366,10 @@ class _Compiler:
             return lambda t, env: _Out(_status(t.isin("entity_type", allowed)))
         if kind is AttestationCheck:
             return self._attestation(chk.attestation)
+        if kind is ClaimedCheck:  # only a stated claim opens it: absent or denied fails
+            col = f"attestations.{chk.claimed}"
+            return lambda t, env: _Out(_status(t._get(col)[0]) if t.has(col)
+                                       else _full(t.n, F))
         if kind is ReviewCheck:
             return lambda t, env: _Out(_full(t.n, R))
         if kind in (AllOf, AnyOf, NoneOf):
@@ -391,8 +434,10 @@ class _Compiler:
         children = chk.all_of if isinstance(chk, AllOf) else (
             chk.any_of if isinstance(chk, AnyOf) else chk.none_of)
         fns = [self.check(c) for c in children]
-        guarded = isinstance(chk, AllOf) and isinstance(children[0], EntityTypeCheck) \
-            and len(fns) > 1
+        # an entity_type or a claim written first guards the branch: where it fails, the
+        # other children are not run (the scalar path asks nothing of them there)
+        guarded = isinstance(chk, AllOf) and isinstance(
+            children[0], EntityTypeCheck | ClaimedCheck) and len(fns) > 1
         is_all, is_none = isinstance(chk, AllOf), isinstance(chk, NoneOf)
 
         def fn(t: _Table, env: Any) -> _Out:
@@ -405,7 +450,10 @@ class _Compiler:
                 for p in parts[1:]:
                     np.maximum(codes, p.codes, out=codes)
                 if guarded:
-                    codes[parts[0].codes == F] = F
+                    shut = parts[0].codes == F
+                    codes[shut] = F
+                    return _Out(codes, fallback, tuple(
+                        (path, m & ~shut) for p in parts for path, m in p.gaps))
             else:
                 rank = _ANY_RANK[parts[0].codes]
                 for p in parts[1:]:
@@ -523,29 +571,14 @@ class _Compiler:
                     return _Out(_status(ok, null), None, tuple(gaps))
                 ones = np.ones(t.n, dtype=np.int64)
                 dens = [ones if s[1] is None else s[1] for s in series]
-                # Σ n_i/d_i op k·t  ⇔  t.den·Σ n_i·Π_{j≠i} d_j  op  k·t.num·Π d_j   (d_j > 0)
-                nmax = max(_max_abs(a) for a in nums)
-                dmax = max(_max_abs(a) for a in dens)
-                lhs_bound = k * nmax * dmax ** (k - 1) * thr.denominator
-                rhs_bound = k * abs(thr.numerator) * dmax ** k
-                if max(lhs_bound, rhs_bound) > _I64:  # exact, in Python integers
-                    nums = [a.astype(object) for a in nums]
-                    dens = [a.astype(object) for a in dens]
-                lhs = 0 * nums[0]
-                for i, n_i in enumerate(nums):
-                    term = n_i
-                    for j, d_j in enumerate(dens):
-                        if j != i:
-                            term = term * d_j
-                    lhs = lhs + term
-                prod = dens[0]
-                for d in dens[1:]:
-                    prod = prod * d
-                ok = np.asarray(_CMP[op](lhs * thr.denominator, k * thr.numerator * prod),
-                                dtype=bool)
+                ok = _ratio_sum_cmp(nums, dens, op, thr * k)
                 return _Out(_status(ok, null), None, tuple(gaps))
 
             return mean_fn
+        if type(measure).__name__ == "ShareMeasure":
+            return self._share(measure, op, thr)
+        if type(measure).__name__ == "GrowthMeasure":
+            return self._growth(measure, op, thr)
         if type(measure).__name__ == "CountMeasure":
             zero_ok = bool(_CMP[op](0, thr))
 
@@ -561,6 +594,84 @@ class _Compiler:
 
             return count_fn
         raise _NotColumnar(type(measure).__name__)
+
+    def _plain_series(self, t: _Table, name: str, years: list[int]
+                      ) -> tuple[list[np.ndarray], np.ndarray, list[Gap]]:
+        """A yearly series read without a quotient fallback: values, null mask, gaps."""
+        series, gaps = self._series(t, name, years)
+        if any(d is not None for _, d, _ in series):
+            raise _NotColumnar(f"{name} read through its quotient")
+        return [v for v, _, _ in series], np.logical_or.reduce([m for _, m in gaps]), gaps
+
+    def _share(self, m: Any, op: str, thr: Fraction) -> Fn:
+        """part/whole: of two fields, pooled over a window (Σ part / Σ whole), or the mean of
+        the yearly shares; a whole of 0 makes the share undefined (review, as the scalar
+        path says), a missing figure makes it unknown."""
+        pname, wname = m.share.part, m.share.whole
+        if m.window is None:
+            def fields_fn(t: _Table, env: Any) -> _Out:
+                p, pn = t.integers(pname)
+                q, qn = t.integers(wname)
+                zero = q == 0
+                ok = _ratio_sum_cmp([p], [np.where(zero, 1, q)], op, thr)
+                codes = _status(ok)
+                np.putmask(codes, zero, R)
+                np.putmask(codes, pn | qn, U)
+                return _Out(codes, None, ((pname, pn), (wname, qn)))
+
+            return fields_fn
+        method = str(self.resolve(m.method)) if m.method is not None else "pooled"
+
+        def window_fn(t: _Table, env: Any) -> _Out:
+            years = self._years(m.window, env)
+            ps, pnull, pgaps = self._plain_series(t, pname, years)
+            ws, wnull, wgaps = self._plain_series(t, wname, years)
+            if method == "pooled":
+                whole = _summed(ws)
+                zero = whole == 0
+                ok = _ratio_sum_cmp([_summed(ps)], [np.where(zero, 1, whole)], op, thr)
+            elif method == "mean_of_yearly":
+                zero = np.logical_or.reduce([w == 0 for w in ws])
+                ok = _ratio_sum_cmp(ps, [np.where(zero, 1, w) for w in ws], op,
+                                    thr * len(years))
+            else:
+                raise _NotColumnar(f"share method {method}")
+            codes = _status(ok)
+            np.putmask(codes, zero, R)
+            np.putmask(codes, pnull | wnull, U)
+            return _Out(codes, None, (*pgaps, *wgaps))
+
+        return window_fn
+
+    def _growth(self, m: Any, op: str, thr: Fraction) -> Fn:
+        """Growth over a window: the mean of the year-on-year ratios minus 1 (any year of 0
+        makes it undefined: review), or the CAGR compared as x_n/x_1 against (1+t)^k (a
+        first year of 0: review)."""
+        method = str(self.resolve(m.method))
+        if method not in ("mean_of_ratios", "cagr"):
+            raise _NotColumnar(f"growth method {method}")
+        one_plus = 1 + thr
+
+        def fn(t: _Table, env: Any) -> _Out:
+            years = self._years(m.window, env)
+            if len(years) < 2:
+                raise _NotColumnar("growth of one year")
+            vals, null, gaps = self._plain_series(t, m.growth, years)
+            steps = len(years) - 1
+            if method == "cagr":
+                zero = vals[0] == 0
+                ok = _ratio_sum_cmp([vals[-1]], [np.where(zero, 1, vals[0])], op,
+                                    one_plus ** steps)
+            else:
+                zero = np.logical_or.reduce([v == 0 for v in vals])
+                safe = [np.where(zero, 1, v) for v in vals]
+                ok = _ratio_sum_cmp(safe[1:], safe[:-1], op, one_plus * steps)
+            codes = _status(ok)
+            np.putmask(codes, zero, R)
+            np.putmask(codes, null, U)
+            return _Out(codes, None, tuple(gaps))
+
+        return fn
 
     def _trend(self, chk: TrendCheck) -> Callable[[_Table, Any], _Out]:
         method = str(self.resolve(chk.method))
@@ -666,8 +777,14 @@ class _Criterion:
     id: str
     applies_to: frozenset[str] | None
     fn: Fn | None  # None: scalar for every row
-    scalar_unless: str | None = None  # exemption: rows not passing; relaxation: failing
     priority: tuple[tuple[str, Fn | None], ...] = ()  # (column name, columnar form)
+    # an exemption is read where the check does not pass, a relaxation where it fails;
+    # without a columnar form (None) those rows go to the scalar path
+    exemption: Fn | None = None
+    has_exemption: bool = False
+    relaxation: Fn | None = None
+    has_relaxation: bool = False
+    relaxation_always: bool = False  # a relaxation without a condition: every fail
 
 
 def priority_column(criterion: str, factor: str) -> str:
@@ -687,14 +804,17 @@ class ColumnarDesignation:
         self.criteria: list[_Criterion] = []
         for cc, crit in zip(d.criteria, rb.model.designations[designation].criteria,
                             strict=True):
-            # an exemption is read when the check does not pass, a relaxation when it
-            # fails: those rows go to the scalar path, the others are decided here
-            scalar_unless = (PASS if crit.exemption is not None else
-                             FAIL if crit.relaxation is not None else None)
             priority = tuple((priority_column(cc.id, f.id), _compiled(c, f.check))
                              for f in crit.priority)
-            self.criteria.append(_Criterion(cc.id, cc.applies_to, _compiled(c, crit.check),
-                                            scalar_unless, priority))
+            ex, rx = crit.exemption, crit.relaxation
+            self.criteria.append(_Criterion(
+                cc.id, cc.applies_to, _compiled(c, crit.check), priority,
+                exemption=_compiled(c, ex.when) if ex is not None else None,
+                has_exemption=ex is not None,
+                relaxation=(_compiled(c, rx.when) if rx is not None and rx.when is not None
+                            else None),
+                has_relaxation=rx is not None,
+                relaxation_always=rx is not None and rx.when is None))
         self.suspensions: list[Fn | None] = [
             _compiled(c, s.when) for s in rb.model.designations[designation].suspensions]
         self._envs: dict[_dt.date, _Env] = {}
@@ -704,6 +824,9 @@ class ColumnarDesignation:
         """Every criterion, priority factor and suspension has a columnar form (rows may
         still fall back: see the module's docstring)."""
         return all(c.fn is not None and all(f is not None for _, f in c.priority)
+                   and (c.exemption is not None or not c.has_exemption)
+                   and (c.relaxation is not None or not c.has_relaxation
+                        or c.relaxation_always)
                    for c in self.criteria) and all(s is not None for s in self.suspensions)
 
     @property
@@ -770,15 +893,39 @@ class ColumnarDesignation:
                 codes.append(_full(n, U))
                 outs.append(None)
                 continue
+            fallback = _either(fallback, out.fallback)  # type: ignore[assignment]
             code = out.codes
+            if cr.has_exemption:  # read where the check does not pass, as the scalar path
+                ex = run(cr.exemption)
+                read = code != P
+                if applies is not None:
+                    read &= applies
+                if ex is None:
+                    fallback |= read
+                else:
+                    either = _ANY_BACK[np.minimum(_ANY_RANK[code], _ANY_RANK[ex.codes])]
+                    either[ex.codes == P] = EX
+                    code = np.where(read, either, code)
+                    if ex.fallback is not None:
+                        fallback |= ex.fallback & read
+                    out = _Out(code, out.fallback, (*out.gaps, *ex.gaps))
+            if cr.has_relaxation:  # read where it still fails: allowed → review
+                failing = code == F
+                if applies is not None:
+                    failing &= applies
+                if cr.relaxation_always:
+                    code = np.where(failing, np.int8(R), code)
+                else:
+                    rx = run(cr.relaxation)
+                    if rx is None:
+                        fallback |= failing
+                    else:
+                        code = np.where(failing & (rx.codes != F), np.int8(R), code)
+                        if rx.fallback is not None:
+                            fallback |= rx.fallback & failing
             if applies is not None:
                 code = code.copy()
                 np.putmask(code, ~applies, NA)
-            fallback = _either(fallback, out.fallback)  # type: ignore[assignment]
-            if cr.scalar_unless == PASS:
-                fallback |= (code != P) & (code != NA)
-            elif cr.scalar_unless == FAIL:
-                fallback |= code == F
             codes.append(code)
             outs.append(out)
         suspended = np.zeros(n, dtype=bool)
