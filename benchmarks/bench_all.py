@@ -14,7 +14,8 @@ Measures, on the shared machine (same-run ratios are what count; absolute times 
   with memory per kept result;
 - the lifecycle: 20-event units through the cluster-zone rules (one process, and
   ``--jobs 2`` worker processes; RESULT gives the better of the two);
-- the CLI: ``ipdesignate check`` of one example, start to exit, against ``python -c pass``.
+- the CLI: ``ipdesignate check`` of one example, start to exit, against ``python -c pass``
+  (after a warm-up filling the rulebook and bytecode caches; ``--cli`` runs only this).
 
 The last line is machine-readable, exactly:
 ``RESULT scalar_us=… floor_us=… zen_trace_us=… json_us=… columnar_per_s=… loop_per_s=…
