@@ -131,3 +131,12 @@ def test_the_engine_digest_follows_every_change_of_the_code(tmp_path: Path) -> N
     assert changed != first
     assert changed == cache.source_digest(package, None)
     assert len(list(memo.glob("engine-*"))) == 2
+
+
+def test_an_entry_of_another_shape_is_replaced_not_trusted(book: Path) -> None:
+    cold = _decisions(book)
+    import hashlib
+
+    sha = hashlib.sha256(book.read_bytes()).hexdigest()
+    cache.write(sha, [], model="not a rulebook")  # right key, wrong contents
+    assert _decisions(book) == cold

@@ -263,8 +263,12 @@ def _reads_the_same_files(kept: dict[str, Any], file: FsPath) -> bool:
     was validated with. The same bytes copied next to another source text or vocabulary
     (or a vocabulary.yaml added nearer to it) must be validated again: the entry only
     vouches for the files it recorded (``cache.read`` checks their bytes)."""
-    want = {str(p.resolve()) for p in _dependencies(file, kept["model"])}
-    return want == set(kept["deps"])
+    model, deps = kept.get("model"), kept.get("deps")
+    if not isinstance(model, Rulebook) or not isinstance(deps, dict) or not isinstance(
+            kept.get("vocabulary"), dict):
+        return False  # not an entry this code wrote: a fresh load replaces it
+    want = {str(p.resolve()) for p in _dependencies(file, model)}
+    return want == set(deps)
 
 
 def _from_cache(kept: dict[str, Any], sha256: str, file: FsPath,
