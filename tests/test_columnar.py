@@ -277,3 +277,74 @@ def test_demonstration_exemptions_and_shares_are_decided_without_the_scalar_path
         assert {r.id: row[r.id] for r in d.criteria} == {r.id: r.status for r in d.criteria}
         assert row["verdict"] == d.verdict and row["missing"] == d.missing
     assert "exempt" in out["pilot_unit"].to_list()
+
+
+@st.composite
+def carriers(draw: st.DrawFn) -> dict[str, Any]:
+    """A cluster-zone carrier around its boundaries: one year of operation to the day
+    (and the 29 February rule), 70/71 members, 80%/50% shares, a whole of 0."""
+    on = dt.date(2020, 9, 1)
+    data: dict[str, Any] = {
+        "kind": "carrier", "name": "c", "application_date": on,
+        "entity_type": draw(st.sampled_from(["incubator", "park", "alliance", "association"]))}
+    for name in ("established_in_beijing", "aligned_with_key_industries",
+                 "independent_legal_person", "has_ip_management_system", "has_financial_system",
+                 "has_ip_service_workstation", "under_investigation"):
+        v = draw(maybe(st.booleans()))
+        if v is not None:
+            data[name] = v
+    since = draw(maybe(st.sampled_from([dt.date(2019, 9, 1), dt.date(2019, 9, 2),
+                                        dt.date(2019, 8, 31), dt.date(2019, 2, 28),
+                                        dt.date(2017, 6, 1), dt.date(2020, 12, 1)])))
+    if since is not None:
+        data["operating_since"] = since
+    members = draw(maybe(st.sampled_from([0, 10, 70, 71, 100])))
+    if members is not None:
+        data["member_units"] = members
+    for name, share in (("sme_members", (4, 5)), ("key_industry_members", (1, 2))):
+        if members is None:
+            v = draw(maybe(st.integers(0, 5)))
+        else:
+            exact = members * share[0] // share[1]
+            v = draw(maybe(st.sampled_from(sorted({0, exact, max(exact - 1, 0),
+                                                   min(exact + 1, members), members}))))
+        if v is not None:
+            data[name] = v
+    for name in ("members_valid_patents", "members_invention_patents"):
+        v = draw(maybe(st.sampled_from([0, 49, 50, 200])))
+        if v is not None:
+            data[name] = v
+    data["events"] = draw(st.sampled_from([[], [], None]))
+    if data["events"] is None:
+        del data["events"]
+    attestations = {}
+    for name in ("management_systems_sound", "resource_integration", "ip_service_foundation"):
+        holds = draw(maybe(st.booleans()))
+        if holds is not None:
+            attestations[name] = {"holds": holds, "by": "x", "on": on, "evidence": "x"}
+    if attestations:
+        data["attestations"] = attestations
+    return data
+
+
+@settings(max_examples=40, deadline=None, derandomize=True,
+          suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+@given(rows=st.lists(carriers(), min_size=1, max_size=25))
+def test_columnar_agrees_with_scalar_for_the_cluster_zone(
+        library: Any, rows: list[dict[str, Any]]) -> None:
+    on = dt.date(2020, 9, 1)
+    profiles = [ipdesignate.parse_profile(r) for r in rows]
+    ev = library.version_for("cluster_zone", on).columnar("cluster_zone")
+    assert ev.columnar_capable
+    out = ev.evaluate(profiles_to_table(profiles), on)
+    for i, p in enumerate(profiles):
+        row = out.row(i, named=True)
+        try:
+            d = library.check(p, "cluster_zone", on)
+        except ipdesignate.IpdesignateError as exc:
+            assert row["error"] == str(exc) and row["verdict"] is None
+            continue
+        assert row["error"] is None
+        assert {r.id: row[r.id] for r in d.criteria} == {r.id: r.status for r in d.criteria}
+        assert row["verdict"] == d.verdict
+        assert row["missing"] == d.missing

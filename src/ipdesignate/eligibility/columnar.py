@@ -24,7 +24,8 @@ form cannot decide go through Python, one scalar evaluation each.
 What is columnar: facts, categories, entity types, attestations and claims, review, all_of/any_of/
 none_of, comparisons of fields, sums and means of yearly series (with their quotient
 fallback), shares (of two fields, pooled over a window, or the mean of yearly shares),
-growth (mean of year-on-year ratios, or CAGR compared as x_n/x_1 against (1+t)^k), trends,
+growth (mean of year-on-year ratios, or CAGR compared as x_n/x_1 against (1+t)^k), the
+time since a date against a period (computed once per distinct date), trends,
 event counts for rows whose event list is empty, and lifecycle checks (holds, not_barred,
 open) for rows with no events. Everything else falls back to the scalar
 evaluator: a check kind without a columnar form (for every row), and, row by row, an
@@ -513,6 +514,8 @@ class _Compiler:
 
             measure = _measure_adapter().validate_python(measure)
         raw = self.resolve(getattr(chk, op))
+        if type(measure).__name__ == "DurationMeasure":
+            return self._duration(measure.duration, op, raw)
         from .._core.exact import parse_quantity
 
         parsed = parse_quantity(raw) if not isinstance(raw, int) else (raw, None)
@@ -594,6 +597,39 @@ class _Compiler:
 
             return count_fn
         raise _NotColumnar(type(measure).__name__)
+
+    def _duration(self, name: str, op: str, raw: Any) -> Fn:
+        """Time since a date field against a period, as the scalar path counts it (the
+        period's last day from the date, calendar rules included), once per distinct date."""
+        from .._core.periods import parse_period, period_end
+
+        period = parse_period(raw)
+        if period is None:
+            raise _NotColumnar("a duration threshold")
+        ok_on: Callable[[_dt.date, _dt.date], bool] = {
+            "at_least": lambda end, on: end <= on, "more_than": lambda end, on: end < on,
+            "at_most": lambda end, on: on <= end, "less_than": lambda end, on: on < end,
+            "equals": lambda end, on: end == on}[op]
+
+        def fn(t: _Table, env: Any) -> _Out:
+            import polars as pl
+
+            if not t.has(name):
+                return _Out(_full(t.n, U), None, ((name, t.all_null()),))
+            s = t.df[name]
+            if s.dtype != pl.Date:
+                raise _NotColumnar(f"column {name} is not dates")
+            null = s.is_null().to_numpy()
+            days = s.unique().drop_nulls().to_list()
+            try:
+                answers = [bool(ok_on(period_end(d, period), env.on)) for d in days]
+            except Exception as exc:  # a calendar the scalar path would name: let it say so
+                raise _NotColumnar(str(exc)) from exc
+            ok = s.replace_strict(days, answers, default=False, return_dtype=pl.Boolean) \
+                .fill_null(False).to_numpy() if days else np.zeros(t.n, dtype=bool)
+            return _Out(_status(ok, null), None, ((name, null),))
+
+        return fn
 
     def _plain_series(self, t: _Table, name: str, years: list[int]
                       ) -> tuple[list[np.ndarray], np.ndarray, list[Gap]]:
