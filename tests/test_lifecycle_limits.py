@@ -275,6 +275,18 @@ def test_a_worker_that_dies_is_an_error_never_a_hang_or_a_lost_unit(
         run_batch(compiled(CLUSTER), _batch(400), jobs=2)
 
 
+def test_jobs_leave_a_callers_frozen_objects_frozen() -> None:
+    gc.freeze()
+    try:
+        frozen = gc.get_freeze_count()
+        assert len(run_batch(compiled(CLUSTER), _batch(200), jobs=2)) == 200
+        assert gc.get_freeze_count() == frozen
+    finally:
+        gc.unfreeze()
+    assert len(run_batch(compiled(CLUSTER), _batch(200), jobs=2)) == 200
+    assert gc.get_freeze_count() == 0
+
+
 def test_every_process_takes_part_and_results_keep_their_places() -> None:
     """The parent runs chunks too (jobs=3: itself and two workers); every chunk's place
     and size are checked, so the result is the one-process result in any interleaving."""

@@ -1406,14 +1406,18 @@ def _run_forked(compiled: CompiledLifecycle, units: Sequence[tuple[str, Sequence
         _WORKER = shared
         # Frozen objects are never scanned by the collector: the workers' collections do
         # not touch (and so copy) every page they inherited (Python's gc.freeze advice).
-        gc.freeze()
+        # A caller that froze objects itself keeps them frozen: we then leave it alone.
+        freeze = gc.get_freeze_count() == 0
+        if freeze:
+            gc.freeze()
         try:
             for _ in range(min(jobs, len(shared.chunks)) - 1):
                 worker = ctx.Process(target=_work, daemon=True)
                 worker.start()
                 workers.append(worker)
         finally:
-            gc.unfreeze()
+            if freeze:
+                gc.unfreeze()
             _WORKER = None
     done: dict[int, list[Timeline | IpdesignateError]] = {}
 
