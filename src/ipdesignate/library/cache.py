@@ -103,7 +103,11 @@ def _entry(sha256: str) -> FsPath | None:
     where = directory()
     if where is None:
         return None
-    key = hashlib.sha256(f"{sha256}:{engine_digest()}".encode()).hexdigest()
+    try:
+        engine = engine_digest()
+    except OSError:  # a source file vanished while being read (an upgrade): no cache
+        return None
+    key = hashlib.sha256(f"{sha256}:{engine}".encode()).hexdigest()
     return where / f"{key}.pickle"
 
 
