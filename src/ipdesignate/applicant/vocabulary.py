@@ -8,6 +8,7 @@ field declared twice in different ways.
 
 from __future__ import annotations
 
+import pickle
 import re
 from dataclasses import dataclass, field
 from functools import cache
@@ -22,7 +23,7 @@ from ..rulebook.vocabulary import FieldSpec, KindSpec, Quotient, VocabularyFile
 from .profile import Profile, build_profile_model
 
 FILE_NAME = "vocabulary.yaml"
-_MODELS: dict[str, type[Profile]] = {}
+_MODELS: dict[tuple[str, bytes], type[Profile]] = {}
 _NUMBER_UNITS = {"count": Unit.COUNT, "money": Unit.YUAN, "rate": Unit.RATIO}
 
 
@@ -79,7 +80,10 @@ class Vocabulary:
         m = self._models.get(kind)
         if m is None:
             spec = self.kinds[kind]
-            key = kind + "\0" + spec.model_dump_json()
+            # pickled, not dumped as JSON: that would build the spec's serializer on every
+            # command-line run. Equal bytes unpickle to an equal declaration, so a hit is
+            # always right (equal declarations pickled differently only build twice).
+            key = (kind, pickle.dumps(spec, protocol=pickle.HIGHEST_PROTOCOL))
             m = _MODELS.get(key)
             if m is None:  # the same declaration gives the same class, built once
                 m = _MODELS[key] = build_profile_model(kind, spec)
