@@ -348,3 +348,17 @@ def test_columnar_agrees_with_scalar_for_the_cluster_zone(
         assert {r.id: row[r.id] for r in d.criteria} == {r.id: r.status for r in d.criteria}
         assert row["verdict"] == d.verdict
         assert row["missing"] == d.missing
+
+
+def test_pandas_and_arrow_tables_give_the_same_answers(library: Any) -> None:
+    """A pandas table holds dates as datetime64 (midnights): read as days; Arrow as is."""
+    profile = ipdesignate.load_profile(ROOT / "examples" / "pilot-enterprise.yaml")
+    table = profiles_to_table([profile, profile])
+    ev = library.version_for("pilot", ON).columnar("pilot")
+    want = ev.evaluate(table, ON)
+    for other in (table.to_pandas(), table.to_arrow()):
+        got = ev.evaluate(other, ON)
+        assert got["verdict"].to_list() == want["verdict"].to_list() == ["eligible"] * 2
+        assert got.equals(want)
+    assert ev.evaluate(table.head(0), ON).height == 0
+    assert library.screen_table(table.head(0), "pilot").height == 0

@@ -134,6 +134,11 @@ class _Table:
             df = pl.from_pandas(frame)
         else:
             df = pl.DataFrame(dict(frame), strict=False)
+        # pandas holds dates as datetime64: a column of midnights is a column of days
+        days = [c for c, dtype in df.schema.items() if isinstance(dtype, pl.Datetime)
+                and df[c].drop_nulls().dt.time().eq(_dt.time(0)).all()]
+        if days:
+            df = df.with_columns(pl.col(c).cast(pl.Date) for c in days)
         self.df = df
         self.n = df.height
         self.names = frozenset(df.columns)
