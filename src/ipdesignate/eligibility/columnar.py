@@ -225,7 +225,7 @@ class _Table:
                 got = _arrow_ints(s if s.dtype == pl.Int64 else s.cast(pl.Int64))
                 self.mark_bad(got[0] < 0)  # counts and money are never negative: scalar says
             elif s.dtype == pl.List:
-                got = (s.list.len().fill_null(0).to_numpy(), s.is_null().to_numpy())
+                got = _arrow_lengths(s)
             elif s.dtype.is_float():
                 raise IpdesignateError(
                     f"column {name} holds floating-point numbers: write counts and money as "
@@ -281,6 +281,25 @@ def _arrow_ints(s: Any) -> tuple[np.ndarray, np.ndarray]:
     vals = vals.copy()
     np.putmask(vals, null, 0)  # Arrow leaves the slots under nulls undefined
     return vals, null
+
+
+def _arrow_lengths(s: Any) -> tuple[np.ndarray, np.ndarray]:
+    """(list lengths with 0 under nulls, null mask), from the Arrow offsets."""
+    import pyarrow as pa  # type: ignore[import-untyped]
+
+    arr = _arrow(s)
+    n, off = len(arr), arr.offset
+    if not (pa.types.is_large_list(arr.type) or pa.types.is_list(arr.type)):
+        return s.list.len().fill_null(0).to_numpy(), s.is_null().to_numpy()
+    width = np.int64 if pa.types.is_large_list(arr.type) else np.int32
+    offsets = np.frombuffer(arr.buffers()[1], dtype=width, count=off + n + 1)[off:]
+    lengths = np.diff(offsets).astype(np.int64)
+    validity = arr.buffers()[0]
+    if validity is None or arr.null_count == 0:
+        return lengths, np.zeros(n, dtype=bool)
+    null = ~_bits(validity, off, n)
+    np.putmask(lengths, null, 0)
+    return lengths, null
 
 
 def _floor_ceil_cmp(vals: np.ndarray, op: str, t: Fraction) -> np.ndarray:
@@ -1083,7 +1102,7 @@ def _lists(n: int, gaps: list[Gap], overrides: dict[int, list[str]]) -> Any:
     list is its paths in the order of their first occurrence (as ``Decision.missing``
     dedupes them); ``overrides`` are the lists of rows decided by the scalar path."""
     import polars as pl
-    import pyarrow as pa  # type: ignore[import-untyped]
+    import pyarrow as pa
 
     names: dict[str, int] = {}
     merged: list[tuple[int, np.ndarray]] = []  # (path id, rows) in first-occurrence order
