@@ -362,3 +362,23 @@ def test_pandas_and_arrow_tables_give_the_same_answers(library: Any) -> None:
         assert got.equals(want)
     assert ev.evaluate(table.head(0), ON).height == 0
     assert library.screen_table(table.head(0), "pilot").height == 0
+
+
+def test_rows_with_events_are_decided_on_the_whole_events(library: Any) -> None:
+    """Rows with events go to the scalar path on the events as the profile had them —
+    details (which a `where:` reads), dates inside details, designations — not a summary."""
+    base = ipdesignate.load_profile(ROOT / "examples" / "pilot-enterprise.yaml")
+    data = base.model_dump(mode="python", exclude_none=True)
+    profiles = []
+    for details in ({"application": "this"}, {"application": "earlier"},
+                    {"application": "this", "act_date": dt.date(2023, 5, 1)}, {}):
+        event = {"id": "f1", "type": "false_materials_finding", "date": dt.date(2023, 6, 1),
+                 "details": details}
+        profiles.append(ipdesignate.parse_profile({**data, "events": [event]}))
+    out = library.screen_table(profiles_to_table(profiles), "pilot")
+    for i, p in enumerate(profiles):
+        d = library.check(p, "pilot")
+        row = out.row(i, named=True)
+        assert {r.id: row[r.id] for r in d.criteria} == {r.id: r.status for r in d.criteria}
+        assert row["verdict"] == d.verdict and row["missing"] == d.missing
+    assert len(set(out["no_false_materials"].to_list())) > 1  # the details decide

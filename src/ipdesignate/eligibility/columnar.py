@@ -41,6 +41,7 @@ A pure function of one table partition: it runs unchanged under Dask's
 from __future__ import annotations
 
 import datetime as _dt
+import json
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
@@ -1176,8 +1177,9 @@ def row_profile(rec: dict[str, Any], kind: str) -> dict[str, Any]:
         elif key.startswith("attestations."):
             attestations[key[13:]] = {"holds": bool(value), "by": "table", "on": "2000-01-01",
                                       "evidence": "table"}
-        elif key == "events":
-            data["events"] = [{k: v for k, v in e.items() if v is not None} for e in value]
+        elif key == "events":  # JSON text (profiles_to_table) or structs (a caller's table)
+            data["events"] = [json.loads(e, object_hook=_dates_back) if isinstance(e, str)
+                              else _no_nulls(e) for e in value]
         else:
             data[key] = value
     if yearly:
@@ -1185,6 +1187,29 @@ def row_profile(rec: dict[str, Any], kind: str) -> dict[str, Any]:
     if attestations:
         data["attestations"] = attestations
     return data
+
+
+def _tag_date(value: Any) -> Any:
+    """Dates (and decimals) inside event details keep their type through JSON."""
+    if isinstance(value, _dt.date):
+        return {"__date__": value.isoformat()}
+    if isinstance(value, Decimal):  # exact digits, never a float
+        return {"__decimal__": str(value)}
+    raise TypeError(f"{type(value).__name__} in an event")
+
+
+def _dates_back(obj: dict[str, Any]) -> Any:
+    if len(obj) == 1 and "__date__" in obj:
+        return _dt.date.fromisoformat(obj["__date__"])
+    if len(obj) == 1 and "__decimal__" in obj:
+        return Decimal(obj["__decimal__"])
+    return obj
+
+
+def _no_nulls(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {k: _no_nulls(v) for k, v in value.items() if v is not None}
+    return value
 
 
 def profiles_to_table(profiles: Sequence[Any]) -> Any:
@@ -1209,9 +1234,11 @@ def profiles_to_table(profiles: Sequence[Any]) -> Any:
         for name, a in p.attestations.items():
             row[f"attestations.{name}"] = a.holds
         events = p.events
+        # each event whole (details, ref, note) as JSON text: rows with events are decided
+        # by the scalar path, on exactly the events the profile had
         row["events"] = None if events is None else [
-            {"id": e.id, "type": e.type, "date": e.date,
-             "designation": e.designation} for e in events]
+            json.dumps(e.model_dump(mode="python", exclude_none=True), default=_tag_date)
+            for e in events]
         rows.append(row)
     return pl.DataFrame(rows, infer_schema_length=None)
 
