@@ -67,6 +67,27 @@ def test_a_decision_pickles_with_its_traces() -> None:
     assert all(r.trace is not None for r in copy.criteria if r.status != "not_applicable")
 
 
+def test_json_writes_unread_traces_without_keeping_them() -> None:
+    """The writer builds a trace not yet read for that writing only: the same bytes
+    before and after the traces are read, and reading them afterwards still works."""
+    import datetime as dt
+
+    from ipdesignate import Library
+
+    from .conftest import ROOT
+
+    lib = Library.default()
+    profile = lib.load_profile(ROOT / "examples" / "pilot-enterprise.yaml")
+    decision = lib.check(profile, "pilot", dt.date(2024, 3, 15))
+    first = decision.model_dump_json()
+    assert decision.model_dump_json() == first
+    for r in decision.criteria:
+        assert r.trace_once() is r.trace_once() or r._check is not None
+    assert [r.trace is not None for r in decision.criteria].count(True) >= 10
+    assert decision.model_dump_json() == first
+    assert first == lib.check(profile, "pilot", dt.date(2024, 3, 15)).model_dump_json()
+
+
 def test_mean_of_rates_compared_by_cross_multiplication_at_the_boundary(tmp_path: Any) -> None:
     """40% of huge and odd patent counts is exactly 40% (pass) and one patent fewer is
     not (fail), in the status-only form and in the traced one alike."""

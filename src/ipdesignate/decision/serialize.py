@@ -26,6 +26,7 @@ from .trace import (
     FAIL,
     CriterionResult,
     Figure,
+    Trace,
     _input_json,
     citation_json,
     figure_json,
@@ -180,48 +181,59 @@ def _readings(readings: tuple[Any, ...]) -> str:
         [{"name": u.name, "term": u.term, "option": u.option, "says": u.says} for u in rs]))
 
 
-# A criterion's parts that come from the compiled rulebook, keyed by its citation
-# object (and checked against the other shared objects it was written from)
+# A criterion's parts that come from the compiled rulebook, written once per criterion
+# (keyed by its citation object and checked against the other shared objects it was
+# written from): the JSON before its status, between status and inputs, and the whole
+# tail after the figures in the common case (no exemption status, relaxation, notes,
+# self-declarations, what-it-would-take or priority factors).
 _CRITERION_PARTS: dict[int, tuple[Any, ...]] = {}
 
 
-def _criterion_parts(r: CriterionResult) -> tuple[str, str, str]:
+def _criterion_parts(r: CriterionResult) -> tuple[str, str, str, str, str]:
     hit = _CRITERION_PARTS.get(id(r.cite))
     if (hit is not None and hit[0] is r.cite and hit[1] == r.id and hit[2] is r.text
-            and hit[3] is r.readings and hit[4] is r.exemption):
-        return hit[5], hit[6], hit[7]
+            and hit[3] is r.readings and hit[4] is r.exemption and hit[5] is r.known_gap):
+        return hit[6]  # type: ignore[no-any-return]
     head = f'{{"id":{_s(r.id)},"status":'
     cited = f',"citation":{_cite(r.cite)},"text":{_text(r.text)},"inputs":'
     mid = (f',"readings":{_readings(r.readings)},"exemption":{_cite(r.exemption)},'
            '"exemption_status":')
+    gap = "" if r.known_gap is None else f',"known_gap":{_text(r.known_gap)}'
+    plain = f'{mid}null,"relaxation":null,"notes":[],"self_declared":[],"would_take":[]{gap}}}'
+    parts = (head, cited, mid, gap, plain)
     if len(_CRITERION_PARTS) > 4096:
         _CRITERION_PARTS.clear()
     _CRITERION_PARTS[id(r.cite)] = (r.cite, r.id, r.text, r.readings, r.exemption,
-                                    head, cited, mid)
-    return head, cited, mid
+                                    r.known_gap, parts)
+    return parts
 
 
-def criterion(r: CriterionResult) -> str:
-    tr = r.trace
-    head, cited, mid = _criterion_parts(r)
+def criterion(r: CriterionResult, tr: Trace | None) -> str:
+    """One criterion's JSON, ``tr`` being its trace."""
+    head, cited, mid, gap, plain = _criterion_parts(r)
     status = r.status
-    relaxation = "null" if r.relaxation is None else _cite(r.relaxation)
-    ex_status = r.exemption_status
     if tr is None:
-        out = (f'{head}{_s(status)}{cited}{{}},"missing":[],"figures":[]{mid}'
-               f'{_str(ex_status)},"relaxation":{relaxation},"notes":[],"self_declared":[],'
-               '"would_take":[]')
+        body = f'{head}{_s(status)}{cited}{{}},"missing":[],"figures":[]'
+        notes = declared = would = "[]"
     else:
         figures = tr.figures
         needs = tr.needs
+        missing = tr.missing
+        body = (f'{head}{_s(status)}{cited}{_inputs(tr.inputs)},"missing":'
+                f'{_strs(missing) if missing else "[]"},"figures":['
+                f'{",".join([_figure(f) for f in figures]) if figures else ""}]')
+        notes = _strs(tr.notes) if tr.notes else "[]"
+        declared = _strs(tr.declared) if tr.declared else "[]"
         would = (_dumps([need_json(n) for n in needs]) if needs and status == FAIL
                  else "[]")
-        out = (f'{head}{_s(status)}{cited}{_inputs(tr.inputs)},"missing":{_strs(tr.missing)},'
-               f'"figures":[{",".join([_figure(f) for f in figures]) if figures else ""}]'
-               f'{mid}{_str(ex_status)},"relaxation":{relaxation},"notes":{_strs(tr.notes)},'
-               f'"self_declared":{_strs(tr.declared)},"would_take":{would}')
-    if r.known_gap is not None:
-        out += f',"known_gap":{_text(r.known_gap)}'
+    ex_status = r.exemption_status
+    relaxation = r.relaxation
+    if (ex_status is None and relaxation is None and not r.priority and notes == "[]"
+            and declared == "[]" and would == "[]"):
+        return body + plain
+    out = (f'{body}{mid}{_str(ex_status)},"relaxation":'
+           f'{"null" if relaxation is None else _cite(relaxation)},"notes":{notes},'
+           f'"self_declared":{declared},"would_take":{would}{gap}')
     if r.priority:
         out += f',"priority":{_dumps([priority_json(p) for p in r.priority])}'
     return out + "}"
@@ -237,16 +249,16 @@ def _date(d: Any) -> str:
     return "null" if d is None else f'"{d.isoformat()}"'
 
 
-def _summary(criteria: tuple[CriterionResult, ...]) -> tuple[str, str, str]:
+def _summary(criteria: tuple[CriterionResult, ...], traces: list[Trace | None]
+             ) -> tuple[str, str, str]:
     """``data_years``, ``counts`` and ``missing`` (the Decision's computed fields, same
     rules) in one pass, as JSON."""
     counts: dict[str, int] = {}
     lo = hi = None
     missing: dict[str, None] = {}
-    for r in criteria:
+    for r, tr in zip(criteria, traces, strict=True):
         status = r.status
         counts[status] = counts.get(status, 0) + 1
-        tr = r.trace
         if tr is None:
             continue
         for f in tr.figures:
@@ -268,7 +280,9 @@ def decision_json(d: Decision) -> str:
     v = d.__dict__
     applicant = v["applicant"]
     criteria = v["criteria"]
-    years, counts, missing = _summary(criteria)
+    # traces not yet built are built for this writing only, and not kept (``trace_once``)
+    traces = [r.trace_once() for r in criteria]
+    years, counts, missing = _summary(criteria, traces)
     return "".join((
         '{"format":', _s(v["format"]),
         ',"engine":', _fragment(v["engine"], _dumps),
@@ -280,7 +294,8 @@ def decision_json(d: Decision) -> str:
         ',"application_date":', _date(v["application_date"]),
         ',"basis":', _model(v["basis"]),
         ',"verdict":', _s(v["verdict"]),
-        ',"criteria":[', ",".join([criterion(r) for r in criteria]),
+        ',"criteria":[',
+        ",".join([criterion(r, tr) for r, tr in zip(criteria, traces, strict=True)]),
         '],"suspensions":', _models(v["suspensions"]),
         ',"notices":', _models(v["notices"]),
         ',"procedure":', _model(v["procedure"]),

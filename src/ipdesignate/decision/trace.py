@@ -234,6 +234,20 @@ class CriterionResult:
         self._trace = value
         self._check = self._ctx = None
 
+    def trace_once(self) -> Trace | None:
+        """The trace, without keeping one that is not built yet: writers that only read it
+        once (the JSON writer) leave nothing behind for the garbage collector, and a later
+        ``trace`` builds the same trace again."""
+        check = self._check
+        if check is None:
+            return self._trace
+        tr = Trace()
+        status = check(self._ctx, tr)
+        if status != self.status:  # never expected: the two forms of a check disagree
+            raise AssertionError(f"criterion {self.id}: the traced check gives {status}, "
+                                 f"the status-only check gave {self.status}")
+        return tr
+
     def __getstate__(self) -> dict[str, Any]:
         self.trace  # noqa: B018 - built before the object leaves the process
         return {name: getattr(self, name) for name in self.__slots__
