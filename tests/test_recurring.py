@@ -107,3 +107,27 @@ def test_every_in_working_days_needs_a_calendar(tmp_path: Path) -> None:
         code = main(["timeline", str(f), "--rulebook", str(section)])
     assert code == 1
     assert "section.yaml:33:" in err.getvalue() and "names none" in err.getvalue()
+
+
+def test_cycles_are_derived_up_to_the_date_asked_about(tmp_path: Path) -> None:
+    # the history ends in 2020, the question is asked in mid-2022: the 2022 cycle is open
+    # and the two before it are overdue, in text and in JSON (not cut at the last event)
+    code, out, err = _timeline(tmp_path, DESIGNATED, "--on", "2022-06-01")
+    assert code == 0, err
+    lines = [x for x in out.splitlines() if "annual_assessment:" in x]
+    assert [x.split(":")[1].split(",")[0].strip() for x in lines] == [
+        "overdue", "overdue", "open"]
+    assert "due 2023-03-10" in lines[2]
+    code, out, err = _timeline(tmp_path, DESIGNATED, "--on", "2022-06-01", "--format", "json")
+    assert code == 0, err
+    states = [(o["fact"]["start"], o["state"]) for o in json.loads(out)["obligations"]
+              if o["fact"]["name"] == "annual_assessment"]
+    assert states == [("2020-03-10", "overdue"), ("2021-03-10", "overdue"),
+                      ("2022-03-10", "open")]
+    # far beyond: the three-year term still ends the duty (three cycles, not one a year
+    # up to the date asked about)
+    code, out, err = _timeline(tmp_path, DESIGNATED, "--on", "2040-01-01", "--format", "json")
+    assert code == 0, err
+    starts = [o["fact"]["start"] for o in json.loads(out)["obligations"]
+              if o["fact"]["name"] == "annual_assessment"]
+    assert starts == ["2020-03-10", "2021-03-10", "2022-03-10"]

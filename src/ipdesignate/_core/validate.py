@@ -19,6 +19,19 @@ from .limits import shown
 from .yaml import Located
 
 M = TypeVar("M", bound=BaseModel)
+
+
+class ErrorAt(ValueError):
+    """What a model validator raises to say *where* inside the model's value the problem
+    lies (the path of the offending key or value, from the model), so the error is located
+    there and not at the model as a whole (for a file's root model: its line 1)."""
+
+    def __init__(self, path: Path, message: str, *, key: bool = False,
+                 found: str | None = None) -> None:
+        super().__init__(message)
+        self.path = tuple(path)
+        self.key = key
+        self.found = found
 _KEYLIKE = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 
 
@@ -179,6 +192,10 @@ def problem_of(err: ErrorDetails, root: type[BaseModel], located: Located,
     if kind == "missing":
         path = (*prefix, *data_path(located_data(located, prefix), loc[:-1], root))
         return located.problem(path, f"missing required key {loc[-1]!r}")
+    at = (err.get("ctx") or {}).get("error")
+    if isinstance(at, ErrorAt):  # a model validator that said where
+        path = (*prefix, *data_path(located_data(located, prefix), (*loc, *at.path), root))
+        return located.problem(path, str(at), key=at.key, found=at.found)
     path = (*prefix, *data_path(located_data(located, prefix), loc, root))
     msg = err["msg"]
     if kind in ("check_head", "measure_head"):

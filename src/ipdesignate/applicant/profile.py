@@ -29,6 +29,7 @@ from pydantic.config import JsonDict
 
 from .._core.exact import Unit, exact_str, parse_quantity
 from .._core.limits import Day, bounded
+from .._core.validate import ErrorAt
 from ..rulebook.vocabulary import FieldSpec, KindSpec
 from . import number_schemas
 from .events import Event
@@ -121,8 +122,8 @@ class _Record(BaseModel):
         for part, whole in self.parts_within_wholes:
             p, w = getattr(self, part), getattr(self, whole)
             if p is not None and w is not None and p > w:
-                raise ValueError(f"{part} ({exact_str(p)}) cannot exceed {whole} "
-                                 f"({exact_str(w)})")
+                raise ErrorAt((part,), f"{part} ({exact_str(p)}) cannot exceed {whole} "
+                              f"({exact_str(w)})", found=exact_str(p))
         return self
 
 

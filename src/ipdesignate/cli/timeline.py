@@ -260,7 +260,10 @@ def run(args: argparse.Namespace, *, stdout: IO[str] | None = None,
     def flush() -> None:
         nonlocal done, failed
         runnable = [(u.unit, ev) for u, ev in window if ev is not None]
-        results = iter(run_batch(lifecycle, runnable, jobs=max(1, args.jobs), checked=True))
+        # recurring obligations: their cycles are derived up to --on, however far it lies
+        # beyond the last event
+        results = iter(run_batch(lifecycle, runnable, jobs=max(1, args.jobs), checked=True,
+                                 until=on))
         for unit, events in window:
             if events is None:
                 continue

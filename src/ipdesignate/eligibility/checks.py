@@ -701,7 +701,7 @@ def _timeline(ctx: Ctx, tr: Trace) -> Any:
         tr.missing.append("events")
         return None
     if ctx.timeline is None:
-        ctx.timeline = ctx.lifecycle.timeline(ctx.events)
+        ctx.timeline = ctx.lifecycle.timeline(ctx.events, ctx.on)
     return ctx.timeline
 
 

@@ -80,21 +80,23 @@ class TimelineCache:
             self._compiled = self._compiled()
         return self._compiled
 
-    def timeline(self, events: list[Any]) -> Any:
+    def timeline(self, events: list[Any], until: _dt.date | None = None) -> Any:
+        """The timeline of ``events``; recurring obligations derived up to ``until`` (the
+        as-of date) when it lies beyond the last event."""
         if not events:  # one timeline for every empty history, without a key or a lock
-            empty = self._empty
+            empty = self._empty  # (rules fire only on events: no date changes it)
             if empty is None:
                 empty = self._empty = self.compiled.run([])
             return empty
         # A profile lists events as a set; the lifecycle needs them as a history.
         history = sorted(events, key=lambda e: e.date)
-        key = tuple((e.id, e.type, e.date, e.designation,
-                     json.dumps(e.details, sort_keys=True, default=str)) for e in history)
+        key = (until, *((e.id, e.type, e.date, e.designation,
+                         json.dumps(e.details, sort_keys=True, default=str)) for e in history))
         with self._lock:
             hit = self._cache.get(key)
         if hit is not None:
             return hit
-        result = self.compiled.run(history)
+        result = self.compiled.run(history, until=until)
         with self._lock:
             if len(self._cache) >= self.SIZE:
                 self._cache.pop(next(iter(self._cache)))

@@ -194,7 +194,7 @@ class Service:
         if events is None:
             raise relocated(EventsError(problems), body, ())
         try:
-            timeline = lifecycle.run(events, unit=unit, checked=True)
+            timeline = lifecycle.run(events, unit=unit, checked=True, until=on)
         except InputError as exc:
             raise relocated(exc, body, ()) from None
         payload = timeline.model_dump(mode="json") if on is None else timeline.on_date(on)

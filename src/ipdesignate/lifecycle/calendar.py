@@ -17,7 +17,7 @@ from pydantic import Field, model_validator
 
 from .._core.errors import Problem
 from .._core.periods import WorkCalendar
-from .._core.validate import validate
+from .._core.validate import ErrorAt, validate
 from .._core.yaml import Located, load_file
 from ..rulebook.base import Strict, Text
 
@@ -52,25 +52,44 @@ class CalendarFile(Strict):
 
     @model_validator(mode="after")
     def _consistent(self) -> CalendarFile:
+        # each error names the key or value it is about (ErrorAt), so it is reported at
+        # that line of the file, not at the top of it
         years = sorted(self.years)
-        if years != list(range(years[0], years[-1] + 1)):
-            raise ValueError(f"the years must follow each other without a gap: {years}")
+        gaps = [y for y in range(years[0], years[-1] + 1) if y not in self.years]
+        if gaps:
+            after = max(y for y in years if y < gaps[0])
+            raise ErrorAt(("years", min(y for y in years if y > gaps[0])),
+                          f"the years must follow each other without a gap: {gaps[0]} is "
+                          f"missing between {after} and the next year listed", key=True,
+                          found=", ".join(map(str, years)))
         for year, data in self.years.items():
-            days = [d for run in data.holidays for d in run.days()]
-            for run in data.holidays:
+            for i, run in enumerate(data.holidays):
                 if run.to is not None and run.to < run.from_:
-                    raise ValueError(f"{year}: {run.name} ends before it starts")
-            for d in [*days, *data.working_days]:
+                    raise ErrorAt(("years", year, "holidays", i, "to"),
+                                  f"{year}: {run.name} ends before it starts "
+                                  f"({run.from_.isoformat()})", found=run.to.isoformat())
+                for d in run.days():
+                    if d.year != year:
+                        key = "to" if run.to is not None and d.year == run.to.year else "from"
+                        raise ErrorAt(("years", year, "holidays", i, key),
+                                      f"{d.isoformat()} is listed under {year}",
+                                      found=d.isoformat())
+            for j, d in enumerate(data.working_days):
                 if d.year != year:
-                    raise ValueError(f"{d.isoformat()} is listed under {year}")
-            both = set(days) & set(data.working_days)
-            if both:
-                raise ValueError(f"{year}: {min(both).isoformat()} is both a holiday and a "
-                                 "working day")
-            for d in data.working_days:
+                    raise ErrorAt(("years", year, "working_days", j),
+                                  f"{d.isoformat()} is listed under {year}",
+                                  found=d.isoformat())
+            holidays = {d: i for i, run in enumerate(data.holidays) for d in run.days()}
+            for j, d in enumerate(data.working_days):
+                if d in holidays:
+                    raise ErrorAt(("years", year, "working_days", j),
+                                  f"{year}: {d.isoformat()} is both a holiday "
+                                  f"({data.holidays[holidays[d]].name}) and a working day",
+                                  found=d.isoformat())
                 if d.weekday() < 5:
-                    raise ValueError(f"working day {d.isoformat()} is not a weekend day: "
-                                     "only a weekend day can be made a working day")
+                    raise ErrorAt(("years", year, "working_days", j),
+                                  f"working day {d.isoformat()} is not a weekend day: only a "
+                                  "weekend day can be made a working day", found=d.isoformat())
         return self
 
     def to_calendar(self) -> WorkCalendar:

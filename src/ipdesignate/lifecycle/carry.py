@@ -186,9 +186,9 @@ class CarriedLifecycle:
     # -- running --
 
     def run(self, events: Sequence[Event], *, unit: str = "unit",
-            checked: bool = False) -> Timeline:
+            checked: bool = False, until: _dt.date | None = None) -> Timeline:
         if not any(e.date < self.effective for e in events):
-            return self.new.run(events, unit=unit, checked=checked)
+            return self.new.run(events, unit=unit, checked=checked, until=until)
         if not checked:
             problems = [
                 Problem(f"<events of {unit}>", None, None, issue.message,
@@ -201,8 +201,8 @@ class CarriedLifecycle:
         carried_ids = {events[i].id for i, e in to_new if e.date < self.effective}
         old_events = [events[i] for i in old_idx]
         old_only = {e.id for e in old_events} - carried_ids
-        old_tl = self.old.run(old_events, unit=unit, checked=True)
-        new_tl = self.new.run([e for _, e in to_new], unit=unit, checked=True)
+        old_tl = self.old.run(old_events, unit=unit, checked=True, until=until)
+        new_tl = self.new.run([e for _, e in to_new], unit=unit, checked=True, until=until)
         ov, nv = self.old_version, self.new_version
         kept = [f for f in old_tl.facts
                 if f.designation in self.carry.keep_until_expiry

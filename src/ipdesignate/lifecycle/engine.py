@@ -1211,8 +1211,11 @@ class CompiledLifecycle:
     # -- running --
 
     def run(self, events: Sequence[Event], *, unit: str = "unit",
-            checked: bool = False) -> Timeline:
+            checked: bool = False, until: _dt.date | None = None) -> Timeline:
         """The timeline of one unit's ``events`` (in date order).
+
+        Recurring obligations open their instances up to the first one after the last
+        event, or after ``until`` when that is later (the date the timeline is read on).
 
         Raises ``EventsError`` for a history that does not fit the event types and
         ``LifecycleError`` (with the rule id) when a rule fails while it runs.
@@ -1229,6 +1232,8 @@ class CompiledLifecycle:
         with _ENGINE_LOCK:
             sid = f"s{next(self._sids)}"
             state = _Run(self, sid, events)
+            if until is not None and until > state.horizon:
+                state.horizon = until
             self._runs[sid] = state
             try:
                 # A unit none of whose events any rule reads derives nothing: no engine.
@@ -1331,8 +1336,10 @@ class CompiledLifecycle:
 
 
 def run_batch(compiled: CompiledLifecycle, units: Sequence[tuple[str, Sequence[Event]]],
-              *, jobs: int = 1, checked: bool = False) -> list[Timeline | IpdesignateError]:
-    """Every unit's timeline, or the error that unit raised, in input order.
+              *, jobs: int = 1, checked: bool = False, until: _dt.date | None = None
+              ) -> list[Timeline | IpdesignateError]:
+    """Every unit's timeline, or the error that unit raised, in input order (recurring
+    obligations derived up to ``until``, see ``CompiledLifecycle.run``).
 
     ``jobs`` > 1 runs the units over that many processes: this one and ``jobs - 1``
     forked workers (forked, so each has the compiled rules already; durable_rules' C core
@@ -1344,10 +1351,10 @@ def run_batch(compiled: CompiledLifecycle, units: Sequence[tuple[str, Sequence[E
         out: list[Timeline | IpdesignateError] = []
         for i in range(0, len(units), _CHUNK):
             with _gc_paused():
-                out.extend(_run_one(compiled, unit, events, checked)
+                out.extend(_run_one(compiled, unit, events, checked, until)
                            for unit, events in units[i:i + _CHUNK])
         return out
-    return _run_forked(compiled, units, jobs, checked)
+    return _run_forked(compiled, units, jobs, checked, until)
 
 
 _CHUNK = 64
@@ -1357,9 +1364,11 @@ class _Shared:
     """What the forked workers inherit: the batch, its chunks, and where results go."""
 
     def __init__(self, compiled: CompiledLifecycle, checked: bool,
-                 units: Sequence[tuple[str, Sequence[Event]]], ctx: Any) -> None:
+                 units: Sequence[tuple[str, Sequence[Event]]], ctx: Any,
+                 until: _dt.date | None = None) -> None:
         self.compiled = compiled
         self.checked = checked
+        self.until = until
         self.units = units
         self.chunks = [(i, min(i + _CHUNK, len(units))) for i in range(0, len(units), _CHUNK)]
         self.next = ctx.Value("q", 0)  # the next chunk to claim (its lock makes claims atomic)
@@ -1376,7 +1385,7 @@ class _Shared:
     def run(self, i: int) -> list[Timeline | IpdesignateError]:
         start, stop = self.chunks[i]
         with _gc_paused():
-            return [_run_one(self.compiled, unit, events, self.checked)
+            return [_run_one(self.compiled, unit, events, self.checked, self.until)
                     for unit, events in self.units[start:stop]]
 
 
@@ -1384,7 +1393,8 @@ _WORKER: _Shared | None = None
 
 
 def _run_forked(compiled: CompiledLifecycle, units: Sequence[tuple[str, Sequence[Event]]],
-                jobs: int, checked: bool) -> list[Timeline | IpdesignateError]:
+                jobs: int, checked: bool, until: _dt.date | None = None
+                ) -> list[Timeline | IpdesignateError]:
     """``run_batch`` over ``jobs`` processes, the parent being one of them.
 
     The parent forks ``jobs - 1`` workers; every process, the parent too, claims the next
@@ -1400,7 +1410,7 @@ def _run_forked(compiled: CompiledLifecycle, units: Sequence[tuple[str, Sequence
 
     global _WORKER
     ctx = multiprocessing.get_context("fork")
-    shared = _Shared(compiled, checked, units, ctx)
+    shared = _Shared(compiled, checked, units, ctx, until)
     workers: list[Any] = []
     with _ENGINE_LOCK:  # no engine call is half done in the process being copied
         _WORKER = shared
@@ -1462,9 +1472,9 @@ def _run_forked(compiled: CompiledLifecycle, units: Sequence[tuple[str, Sequence
 
 
 def _run_one(compiled: CompiledLifecycle, unit: str, events: Sequence[Event],
-             checked: bool) -> Timeline | IpdesignateError:
+             checked: bool, until: _dt.date | None = None) -> Timeline | IpdesignateError:
     try:
-        return compiled.run(events, unit=unit, checked=checked)
+        return compiled.run(events, unit=unit, checked=checked, until=until)
     except IpdesignateError as exc:
         return exc
 

@@ -18,6 +18,7 @@ from typing import Annotated, Any, Literal
 from pydantic import AfterValidator, ConfigDict, Discriminator, Field, Tag, model_validator
 
 from .._core.periods import period_problem
+from .._core.validate import ErrorAt
 from .base import Citation, Strict, Text, head_of, shorthand
 
 NAME_PATTERN = r"^[a-z][a-z0-9_]*$"
@@ -69,7 +70,8 @@ class FieldSpec(Strict):
     @model_validator(mode="after")
     def _choice_has_values(self) -> FieldSpec:
         if (self.type == "choice") != bool(self.choice):
-            raise ValueError("a 'choice' field needs a non-empty 'choice' list, and only it")
+            raise ErrorAt(("choice",) if self.choice is not None else ("type",),
+                          "a 'choice' field needs a non-empty 'choice' list, and only it")
         return self
 
 
@@ -176,11 +178,13 @@ class Due(Strict):
     def _exactly_one(self) -> Due:
         given = [k for k in ("within", "quarter_end", "none") if getattr(self, k) is not None]
         if len(given) != 1:
-            raise ValueError("a due date needs exactly one of: within, quarter_end, none")
+            raise ErrorAt(tuple(given[1:2]), "a due date needs exactly one of: within, "
+                          "quarter_end, none", key=True)
         if self.from_ != "event" and self.within is None:
-            raise ValueError("'from' only goes with 'within'")
+            raise ErrorAt(("from",), "'from' only goes with 'within'", key=True)
         if self.if_last_day_is_holiday is not None and self.within is None:
-            raise ValueError("'if_last_day_is_holiday' only goes with 'within'")
+            raise ErrorAt(("if_last_day_is_holiday",), "'if_last_day_is_holiday' only goes "
+                          "with 'within'", key=True)
         return self
 
 
@@ -198,7 +202,7 @@ class StatusOut(Strict):
     @model_validator(mode="after")
     def _after_needs_lasts(self) -> StatusOut:
         if self.after is not None and self.lasts is None:
-            raise ValueError("'after' needs 'lasts'")
+            raise ErrorAt(("after",), "'after' needs 'lasts'", key=True)
         return self
 
 

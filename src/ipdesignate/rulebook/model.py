@@ -21,6 +21,7 @@ from pydantic import (
 
 from .._core.limits import Day
 from .._core.periods import parse_period, period_problem
+from .._core.validate import ErrorAt
 from .base import Citation, Strict, Text, head_of
 from .lifecycle_model import DateRef, EventType, Lifecycle
 from .vocabulary import VocabularyExtension
@@ -58,8 +59,8 @@ class Effective(Strict):
     @model_validator(mode="after")
     def _until_after_from(self) -> Effective:
         if self.until is not None and self.until.date < self.from_.date:
-            raise ValueError(f"'until' ({self.until.date}) is before 'from' "
-                             f"({self.from_.date}): the version would never be in force")
+            raise ErrorAt(("until", "date"), f"'until' ({self.until.date}) is before 'from' "
+                          f"({self.from_.date}): the version would never be in force")
         return self
 
 

@@ -11,6 +11,7 @@ from typing import Literal
 
 from pydantic import Field, model_validator
 
+from .._core.validate import ErrorAt
 from .base import Strict, Text
 
 NAME = r"^[a-z][a-z0-9_]*$"
@@ -47,24 +48,31 @@ class FieldSpec(Strict):
 
     @model_validator(mode="after")
     def _fits_type(self) -> FieldSpec:
+        # each error at the key it is about (ErrorAt), not at the field as a whole
         if self.label is None and self.type != "yearly":
-            raise ValueError("a field needs a 'label': {zh: …, en: …}")
+            raise ErrorAt(("type",), "a field needs a 'label': {zh: …, en: …}", key=True)
         if (self.values is not None) != (self.type == "category"):
-            raise ValueError("a category lists its 'values'; no other type has values")
+            raise ErrorAt(("values",) if self.values is not None else ("type",),
+                          "a category lists its 'values'; no other type has values", key=True)
         if self.type == "category" and not self.values:
-            raise ValueError("a category needs at least one value")
+            raise ErrorAt(("values",), "a category needs at least one value", key=True)
         if (self.fields is not None) != (self.type == "yearly"):
-            raise ValueError("a yearly series lists its 'fields'; no other type has fields")
+            raise ErrorAt(("fields",) if self.fields is not None else ("type",),
+                          "a yearly series lists its 'fields'; no other type has fields",
+                          key=True)
         if self.quotient is not None and self.type != "rate":
-            raise ValueError("only a rate can be a quotient of two fields")
+            raise ErrorAt(("quotient",), "only a rate can be a quotient of two fields",
+                          key=True)
         if self.within is not None and self.type not in ("count", "money"):
-            raise ValueError("only a count or an amount of money can lie 'within' another")
+            raise ErrorAt(("within",), "only a count or an amount of money can lie 'within' "
+                          "another", key=True)
         if self.unit is not None and self.type not in ("count",):
-            raise ValueError("only a count takes a 'unit' (money is yuan, a rate a fraction)")
+            raise ErrorAt(("unit",), "only a count takes a 'unit' (money is yuan, a rate a "
+                          "fraction)", key=True)
         for name, spec in (self.fields or {}).items():
             if spec.type not in SCALAR_TYPES:
-                raise ValueError(f"yearly figure {name!r} must be one of: "
-                                 f"{', '.join(SCALAR_TYPES)}")
+                raise ErrorAt(("fields", name, "type"), f"yearly figure {name!r} must be one "
+                              f"of: {', '.join(SCALAR_TYPES)}", found=spec.type)
         return self
 
 
