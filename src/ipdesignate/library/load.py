@@ -5,6 +5,7 @@ All problems of a file are collected and raised together, each with file:line:co
 
 from __future__ import annotations
 
+import datetime as _dt
 import hashlib
 from pathlib import Path as FsPath
 from typing import TYPE_CHECKING, Any
@@ -309,9 +310,9 @@ class _NoEventsNoEngine:
     def __init__(self, rulebook: CompiledRulebook) -> None:
         self._rulebook = rulebook
 
-    def run(self, events: list[Any]) -> Any:
+    def run(self, events: list[Any], until: _dt.date | None = None) -> Any:
         if events:
-            return self._rulebook.lifecycle.run(events)
+            return self._rulebook.lifecycle.run(events, until=until)
         from ..lifecycle.timeline import Timeline
 
         model = self._rulebook.model
