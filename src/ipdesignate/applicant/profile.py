@@ -123,7 +123,7 @@ class _Record(BaseModel):
             p, w = getattr(self, part), getattr(self, whole)
             if p is not None and w is not None and p > w:
                 raise ErrorAt((part,), f"{part} ({exact_str(p)}) cannot exceed {whole} "
-                              f"({exact_str(w)})", found=exact_str(p))
+                              f"({exact_str(w)})")
         return self
 
 
