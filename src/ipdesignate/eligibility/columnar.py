@@ -1147,11 +1147,19 @@ def _lists(n: int, gaps: list[Gap], overrides: dict[int, list[str]]) -> Any:
         fill[rows] += 1
     for i, lst in overrides.items():
         values[offsets[i]:offsets[i + 1]] = [names[path] for path in lst]
-    dictionary = pa.array(list(names), type=pa.string())
-    flat = pa.DictionaryArray.from_arrays(pa.array(values, type=pa.int32()), dictionary)
-    arr = pa.LargeListArray.from_arrays(pa.array(offsets, type=pa.int64()),
-                                        flat.cast(pa.string()))
-    return pl.Series("missing", arr).cast(pl.List(pl.String))
+    # Arrow arrays from buffers (pa.array would import pandas, ~0.3 s, on first use)
+    encoded = [path.encode() for path in names]
+    ends = np.zeros(len(encoded) + 1, dtype=np.int32)
+    np.cumsum([len(e) for e in encoded], out=ends[1:])
+    dictionary = pa.Array.from_buffers(pa.string(), len(encoded), [
+        None, pa.py_buffer(ends), pa.py_buffer(b"".join(encoded))])
+    indices = pa.Array.from_buffers(pa.int32(), len(values), [None, pa.py_buffer(values)])
+    flat = pa.DictionaryArray.from_arrays(indices, dictionary).cast(pa.string())
+    bounds = pa.Array.from_buffers(pa.int64(), n + 1, [None, pa.py_buffer(offsets)])
+    arr = pa.LargeListArray.from_arrays(bounds, flat)
+    out = pl.from_arrow(arr)
+    assert isinstance(out, pl.Series)
+    return out.alias("missing").cast(pl.List(pl.String))
 
 
 def _coded(names: Any, codes: np.ndarray) -> Any:
