@@ -180,8 +180,16 @@ def display(x: Exact, unit: Unit) -> str:
     if places is not None:
         if unit is Unit.RATIO:
             if places <= 4:
-                return exact_str(Decimal(x).scaleb(2, _ROUNDING)) + "%"  # type: ignore[arg-type]
+                # ×100 is exact here (at most 45 digits at 60 of precision); multiplying
+                # keeps the exponent, so the text is plain and needs no normalising
+                return exact_str(_ROUNDING.multiply(x, 100)) + "%"  # type: ignore[arg-type]
         elif unit is Unit.YUAN:
+            if places == 0:  # a whole number of yuan: 万元 in integers
+                n = int(x)
+                if not n % 100:
+                    wan, rest = divmod(-n if n < 0 else n, 10000)
+                    text = f"{wan}.{rest:04d}".rstrip("0") if rest else str(wan)
+                    return f"-{text}万元" if n < 0 else f"{text}万元"
             d = Decimal(x)  # type: ignore[arg-type]
             if not _ROUNDING.remainder(d, 100):  # whole hundreds: at most 2 places in 万元
                 return exact_str(d.scaleb(-4, _ROUNDING)) + "万元"

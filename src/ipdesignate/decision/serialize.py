@@ -20,7 +20,8 @@ from decimal import Decimal
 from fractions import Fraction
 from typing import TYPE_CHECKING, Any
 
-from .._core.exact import Exact, display, exact_str
+from .._core.exact import Exact, Unit, display, exact_str
+from ..rulebook.base import Text
 from .trace import (
     COMPARATOR_WORDS,
     FAIL,
@@ -110,7 +111,28 @@ def _key(k: str) -> str:
 def _inputs(inputs: dict[str, Any]) -> str:
     if not inputs:
         return "{}"
-    return "{" + ",".join([_key(k) + _input(v) for k, v in inputs.items()]) + "}"
+    keys = _KEYS
+    parts = []
+    for k, v in inputs.items():
+        key = keys.get(k) or _key(k)
+        t = type(v)
+        # the common types inline (a call per value is most of an input's cost)
+        if t is str:
+            parts.append(key + _s(v))
+        elif t is int:
+            parts.append(f"{key}{v}")
+        elif t is bool:
+            parts.append(key + ("true" if v else "false"))
+        else:
+            parts.append(key + _input(v))
+    return "{" + ",".join(parts) + "}"
+
+
+# a status is one of a few words: written once
+_STATUS = {s: _s(s) for s in ("pass", "fail", "unknown", "review", "not_applicable",
+                              "exempt")}
+_PLAIN_UNITS = (Unit.COUNT, Unit.NUMBER)  # an int is shown as its digits
+_SMALL = 10**40  # ``display`` writes an int below this as its digits in those units
 
 
 # Figure parts that do not depend on the applicant's values: label, years, unit,
@@ -149,6 +171,16 @@ def _figure(f: Figure) -> str:
     opening, middle, start, end = _figure_parts(f)
     unit = f.unit
     value = f.value
+    if (type(value) is int and f.shown is None and f.series is None and unit in _PLAIN_UNITS
+            and -_SMALL < value < _SMALL):
+        digits = str(value)
+        gap = f.gap
+        if gap is None:
+            gaps = '"gap":null,"gap_text":null'
+        else:
+            gaps = f'"gap":{_exact(gap)},"gap_text":{_str(f.gap_text)}'
+        return (f'{opening}"{digits}"{middle}{_STATUS.get(f.status) or _s(f.status)},{gaps},'
+                f'"text":{start}{digits}{end}}}')
     if f.shown is not None:
         shown = f.shown
     elif f.series is not None:
@@ -162,7 +194,8 @@ def _figure(f: Figure) -> str:
         gaps = '"gap":null,"gap_text":null'
     else:
         gaps = f'"gap":{_exact(gap)},"gap_text":{_str(f.gap_text)}'
-    return (f'{opening}{_exact(value)}{middle}{_s(f.status)},{gaps},"text":'
+    return (f'{opening}{_exact(value)}{middle}{_STATUS.get(f.status) or _s(f.status)},{gaps},'
+            '"text":'
             f'{start}{_s(shown)[1:-1]}{end}}}')
 
 
@@ -213,13 +246,13 @@ def criterion(r: CriterionResult, tr: Trace | None) -> str:
     head, cited, mid, gap, plain = _criterion_parts(r)
     status = r.status
     if tr is None:
-        body = f'{head}{_s(status)}{cited}{{}},"missing":[],"figures":[]'
+        body = f'{head}{_STATUS.get(status) or _s(status)}{cited}{{}},"missing":[],"figures":[]'
         notes = declared = would = "[]"
     else:
         figures = tr.figures
         needs = tr.needs
         missing = tr.missing
-        body = (f'{head}{_s(status)}{cited}{_inputs(tr.inputs)},"missing":'
+        body = (f'{head}{_STATUS.get(status) or _s(status)}{cited}{_inputs(tr.inputs)},"missing":'
                 f'{_strs(missing) if missing else "[]"},"figures":['
                 f'{",".join([_figure(f) for f in figures]) if figures else ""}]')
         notes = _strs(tr.notes) if tr.notes else "[]"
@@ -243,6 +276,28 @@ def _models(items: tuple[Any, ...]) -> str:
     if not items:
         return "[]"
     return "[" + ",".join(map(_model, items)) + "]"
+
+
+_CITATION_KEYS = ("article", "item", "paragraph", "text")
+_SIMPLE = (str, int, bool)
+
+
+def _suspension(r: Any) -> str:
+    """A suspension's result (made per decision: not kept as a fragment)."""
+    v = r.__dict__
+    citation, inputs, notes = v["citation"], v["inputs"], v["notes"]
+    if (tuple(citation) != _CITATION_KEYS or any(type(x) not in _SIMPLE for x in inputs.values())
+            or type(v["text"]) is not Text):
+        return str(r.model_dump_json())  # anything else: pydantic, as before
+    return (f'{{"id":{_s(v["id"])},"status":{_STATUS.get(v["status"]) or _s(v["status"])},'
+            f'"citation":{_dumps(citation)},"text":{_text(v["text"])},'
+            f'"inputs":{_inputs(inputs)},"notes":{_strs(notes)}}}')
+
+
+def _suspensions(items: tuple[Any, ...]) -> str:
+    if not items:
+        return "[]"
+    return "[" + ",".join(map(_suspension, items)) + "]"
 
 
 def _date(d: Any) -> str:
@@ -296,7 +351,7 @@ def decision_json(d: Decision) -> str:
         ',"verdict":', _s(v["verdict"]),
         ',"criteria":[',
         ",".join([criterion(r, tr) for r, tr in zip(criteria, traces, strict=True)]),
-        '],"suspensions":', _models(v["suspensions"]),
+        '],"suspensions":', _suspensions(v["suspensions"]),
         ',"notices":', _models(v["notices"]),
         ',"procedure":', _model(v["procedure"]),
         ',"events_not_counted":', _strs(v["events_not_counted"]),
