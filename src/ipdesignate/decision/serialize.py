@@ -283,14 +283,15 @@ _SIMPLE = (str, int, bool)
 
 
 def _suspension(r: Any) -> str:
-    """A suspension's result (made per decision: not kept as a fragment)."""
+    """A suspension's result: made per decision, so not kept as a fragment; its citation
+    (a dict made when the rulebook was compiled, shared by every decision) is."""
     v = r.__dict__
     citation, inputs, notes = v["citation"], v["inputs"], v["notes"]
     if (tuple(citation) != _CITATION_KEYS or any(type(x) not in _SIMPLE for x in inputs.values())
             or type(v["text"]) is not Text):
         return str(r.model_dump_json())  # anything else: pydantic, as before
     return (f'{{"id":{_s(v["id"])},"status":{_STATUS.get(v["status"]) or _s(v["status"])},'
-            f'"citation":{_dumps(citation)},"text":{_text(v["text"])},'
+            f'"citation":{_fragment(citation, _dumps)},"text":{_text(v["text"])},'
             f'"inputs":{_inputs(inputs)},"notes":{_strs(notes)}}}')
 
 
@@ -304,16 +305,42 @@ def _date(d: Any) -> str:
     return "null" if d is None else f'"{d.isoformat()}"'
 
 
-def _summary(criteria: tuple[CriterionResult, ...], traces: list[Trace | None]
-             ) -> tuple[str, str, str]:
-    """``data_years``, ``counts`` and ``missing`` (the Decision's computed fields, same
-    rules) in one pass, as JSON."""
+_HEADS: dict[tuple[int, ...], tuple[Any, ...]] = {}
+
+
+def _head(format: str, engine: Any, rulebook: Any, designation: Any) -> str:
+    """The decision's opening (format, engine, rulebook, designation): shared objects,
+    written once per combination (checked by identity)."""
+    key = (id(format), id(engine), id(rulebook), id(designation))
+    hit = _HEADS.get(key)
+    if (hit is not None and hit[0] is format and hit[1] is engine and hit[2] is rulebook
+            and hit[3] is designation):
+        return hit[4]  # type: ignore[no-any-return]
+    text = (f'{{"format":{_s(format)},"engine":{_fragment(engine, _dumps)},'
+            f'"rulebook":{_model(rulebook)},"designation":{_model(designation)}')
+    if len(_HEADS) > 1024:
+        _HEADS.clear()
+    _HEADS[key] = (format, engine, rulebook, designation, text)
+    return text
+
+
+def decision_json(d: Decision) -> str:
+    """``d.model_dump_json()``, byte for byte."""
+    v = d.__dict__
+    applicant = v["applicant"]
+    criteria = v["criteria"]
+    # One pass writes the criteria and gathers ``data_years``, ``counts`` and ``missing``
+    # (the Decision's computed fields, same rules). A trace not yet built is built for
+    # this writing only, and not kept (``trace_once``).
+    written = []
     counts: dict[str, int] = {}
     lo = hi = None
     missing: dict[str, None] = {}
-    for r, tr in zip(criteria, traces, strict=True):
+    for r in criteria:
+        tr = r._trace if r._check is None else r.trace_once()
         status = r.status
         counts[status] = counts.get(status, 0) + 1
+        written.append(criterion(r, tr))
         if tr is None:
             continue
         for f in tr.figures:
@@ -326,23 +353,9 @@ def _summary(criteria: tuple[CriterionResult, ...], traces: list[Trace | None]
             for m in tr.missing:
                 missing.setdefault(m, None)
     years = "null" if lo is None else f'"{lo}"' if lo == hi else f'"{lo}–{hi}"'
-    tally = ",".join([f"{_s(k)}:{counts[k]}" for k in sorted(counts)])
-    return years, "{" + tally + "}", _strs(list(missing))
-
-
-def decision_json(d: Decision) -> str:
-    """``d.model_dump_json()``, byte for byte."""
-    v = d.__dict__
-    applicant = v["applicant"]
-    criteria = v["criteria"]
-    # traces not yet built are built for this writing only, and not kept (``trace_once``)
-    traces = [r.trace_once() for r in criteria]
-    years, counts, missing = _summary(criteria, traces)
+    tally = ",".join([f"{_STATUS.get(k) or _s(k)}:{counts[k]}" for k in sorted(counts)])
     return "".join((
-        '{"format":', _s(v["format"]),
-        ',"engine":', _fragment(v["engine"], _dumps),
-        ',"rulebook":', _model(v["rulebook"]),
-        ',"designation":', _model(v["designation"]),
+        _head(v["format"], v["engine"], v["rulebook"], v["designation"]),
         ',"applicant":{"name":', _s(applicant["name"]), ',"kind":', _s(applicant["kind"]),
         ',"entity_type":', _s(applicant["entity_type"]),
         '},"as_of":', _date(v["as_of"]),
@@ -350,12 +363,13 @@ def decision_json(d: Decision) -> str:
         ',"basis":', _model(v["basis"]),
         ',"verdict":', _s(v["verdict"]),
         ',"criteria":[',
-        ",".join([criterion(r, tr) for r, tr in zip(criteria, traces, strict=True)]),
+        ",".join(written),
         '],"suspensions":', _suspensions(v["suspensions"]),
         ',"notices":', _models(v["notices"]),
         ',"procedure":', _model(v["procedure"]),
         ',"events_not_counted":', _strs(v["events_not_counted"]),
         ',"warnings":', _strs(v["warnings"]),
         ',"missing_items":', _dumps(list(v["missing_items"])) if v["missing_items"] else "[]",
-        ',"data_years":', years, ',"counts":', counts, ',"missing":', missing, "}",
+        ',"data_years":', years, ',"counts":{', tally, '},"missing":',
+        _strs(list(missing)) if missing else "[]", "}",
     ))
