@@ -123,6 +123,17 @@ def _inputs(inputs: dict[str, Any]) -> str:
             parts.append(f"{key}{v}")
         elif t is bool:
             parts.append(key + ("true" if v else "false"))
+        elif t is Decimal:
+            text = str(v)  # exact_str's common case, inline: plain digits, no exponent
+            if "E" in text:
+                text = exact_str(v)
+            elif "." in text:
+                text = text.rstrip("0").rstrip(".")
+                if text in ("-0", ""):
+                    text = "0"
+            elif text == "-0":
+                text = "0"
+            parts.append(f'{key}"{text}"')
         else:
             parts.append(key + _input(v))
     return "{" + ",".join(parts) + "}"
