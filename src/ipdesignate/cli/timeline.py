@@ -159,7 +159,7 @@ def _types_used(units: list[Any]) -> set[str]:
 # ---- output --------------------------------------------------------------------------------
 
 
-def _fact_line(f: DerivedFact) -> str:
+def _fact_line(f: DerivedFact, timeline: Timeline) -> str:
     span = f"{f.start}" + (f" – {f.end}" if f.end is not None else " –")
     extra = []
     if f.due is not None:
@@ -174,12 +174,13 @@ def _fact_line(f: DerivedFact) -> str:
     cite = _cite(f)
     more = f" ({'; '.join(extra)})" if extra else ""
     return (f"  {f.id} {f.kind} {f.name}{where}: {span}{more}\n"
-            f"      rule {_rule(f)}, {cite}; events {', '.join(f.event_ids)}")
+            f"      rule {_rule(f, timeline)}, {cite}; events {', '.join(f.event_ids)}")
 
 
-def _rule(f: DerivedFact) -> str:
+def _rule(f: DerivedFact, timeline: Timeline) -> str:
     """The rule's id, and whose it is when the timeline crosses versions."""
-    return f"{f.rule_id} of version {f.version}" if f.version else f.rule_id
+    version = timeline.version_of(f)
+    return f"{f.rule_id} of version {version}" if version else f.rule_id
 
 
 def _cite(f: DerivedFact) -> str:
@@ -196,21 +197,22 @@ def _text(timeline: Timeline, on: _dt.date | None, context: tuple[str, ...] = ()
     out += [f"  context: {c}" for c in context]
     out += [f"  carried over: {eid} {how}" for eid, how in timeline.carried.items()]
     if on is None:
-        out += [_fact_line(f) for f in timeline.facts] or ["  no lifecycle rule applies"]
+        out += [_fact_line(f, timeline) for f in timeline.facts] or ["  no lifecycle rule applies"]
     else:
         out.append(f"  on {on}:")
         for d in timeline.designations():
             s = timeline.status(d, on)
-            out.append(f"  status {d}: " + (f"{s.value} (since {s.start}; rule {_rule(s)}, "
-                                              f"{_cite(s)})" if s else "none"))
+            out.append(f"  status {d}: " + (f"{s.value} (since {s.start}; rule "
+                                              f"{_rule(s, timeline)}, {_cite(s)})"
+                                              if s else "none"))
         for o in timeline.obligations(on, include_periods=True):
             due = (f"due {o.fact.due}" if o.fact.due
                    else f"no due date: {o.fact.missing}" if o.fact.missing else "no due date")
             out.append(f"  {o.fact.kind} {o.fact.name}: {o.state}, {due} "
-                       f"(rule {_rule(o.fact)}, {_cite(o.fact)})")
+                       f"(rule {_rule(o.fact, timeline)}, {_cite(o.fact)})")
         for f in timeline.in_force(on, "bar"):
             out.append(f"  bar {f.name} [{f.designation}] until {f.end} "
-                       f"(rule {_rule(f)}, {_cite(f)})")
+                       f"(rule {_rule(f, timeline)}, {_cite(f)})")
     if timeline.unused_events:
         out.append(f"  events no rule used: {', '.join(timeline.unused_events)}")
     return "\n".join(out)

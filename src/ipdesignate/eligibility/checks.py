@@ -781,7 +781,8 @@ def holds(c: Compiler, chk: HoldsCheck, path: Path) -> CheckFn:
             return FAIL
         tr.inputs[f"designation {target}"] = status_fact.value
         end = status_fact.end.isoformat() if status_fact.end else "open"
-        of = f" of version {status_fact.version}" if status_fact.version else ""
+        version = timeline.version_of(status_fact)
+        of = f" of version {version}" if version else ""
         tr.notes.append(
             f"{target}: {status_fact.value} {status_fact.start.isoformat()} – {end}, by "
             f"lifecycle rule {status_fact.rule_id}{of} ({_cite_words(status_fact.cite)}), "

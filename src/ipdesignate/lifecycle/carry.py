@@ -207,8 +207,9 @@ class CarriedLifecycle:
         kept = [f for f in old_tl.facts
                 if f.designation in self.carry.keep_until_expiry
                 or (f.event_ids and set(f.event_ids) <= old_only)]
-        facts = [_renamed(f, ov) for f in kept]
-        facts += [f.model_copy(update={"version": nv}) for f in new_tl.facts]
+        facts = [_renamed(f, ov) for f in kept] + list(new_tl.facts)
+        versions = {f.id: ov for f in facts[:len(kept)]}
+        versions.update((f.id, nv) for f in new_tl.facts)
         notes: dict[str, str] = {}
         for i in old_idx:
             e = events[i]
@@ -233,7 +234,7 @@ class CarriedLifecycle:
                        or (e.id not in old_only and e.id in unused_new))
         return Timeline(unit=unit, rulebook=new_tl.rulebook, facts=tuple(facts),
                         events=tuple(e.id for e in events), unused_events=unused,
-                        carried=notes)
+                        carried=notes, versions=versions)
 
 
 def _at(issue: HistoryIssue, index: int, prefix: str) -> HistoryIssue:
@@ -246,7 +247,7 @@ def _renamed(f: DerivedFact, version: str) -> DerivedFact:
         return f"{version}:{x}"
 
     return f.model_copy(update={
-        "id": ref(f.id), "version": version,
+        "id": ref(f.id),
         "fact_ids": tuple(ref(x) for x in f.fact_ids),
         "superseded_by": ref(f.superseded_by) if f.superseded_by else None,
     })

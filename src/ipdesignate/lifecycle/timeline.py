@@ -47,18 +47,6 @@ class DerivedFact(BaseModel):
     event_ids: tuple[str, ...]
     fact_ids: tuple[str, ...] = ()
     reading: str | None = None  # the named reading that chose the rule, when one did
-    # the rulebook version whose rules derived the fact, when the timeline crosses versions
-    # (lifecycle.carries_over); absent otherwise
-    version: str | None = None
-
-    @model_serializer(mode="wrap")
-    def _additive(self, handler: SerializerFunctionWrapHandler):  # type: ignore[no-untyped-def]
-        # dumped without ``version`` when it is not set, so timelines within one version
-        # keep their bytes
-        out = handler(self)
-        if isinstance(out, dict) and self.version is None:
-            out.pop("version", None)
-        return out
 
     @property
     def value(self) -> str:
@@ -95,14 +83,41 @@ class Timeline(BaseModel):
     facts: tuple[DerivedFact, ...]
     events: tuple[str, ...]
     unused_events: tuple[str, ...] = ()
-    # event id -> how an event of a superseded version was read (lifecycle.carries_over)
+    # A timeline that crosses versions (lifecycle.carries_over): event id -> how an event
+    # of a superseded version was read, and fact id -> the version whose rules derived it.
+    # Kept here, not on each fact, so a timeline within one version costs nothing more.
     carried: dict[str, str] = {}
+    versions: dict[str, str] = {}
 
     @model_serializer(mode="wrap")
     def _additive(self, handler: SerializerFunctionWrapHandler):  # type: ignore[no-untyped-def]
+        # within one version: the same keys and bytes as before; across versions each
+        # fact carries its ``version``
         out = handler(self)
-        if isinstance(out, dict) and not self.carried:
-            out.pop("carried", None)
+        if isinstance(out, dict):
+            versions = out.pop("versions", None)
+            if not self.carried:
+                out.pop("carried", None)
+            if versions:
+                for f in out.get("facts", ()):
+                    if f.get("id") in versions:
+                        f["version"] = versions[f["id"]]
+        return out
+
+    def version_of(self, fact: DerivedFact) -> str | None:
+        """The version whose rules derived ``fact``, when the timeline crosses versions."""
+        return self.versions.get(fact.id) if self.versions else None
+
+    def _fact_json(self, fact: DerivedFact) -> dict[str, Any]:
+        out = fact.model_dump(mode="json")
+        if self.versions and fact.id in self.versions:
+            out["version"] = self.versions[fact.id]
+        return out
+
+    def _obligation_json(self, o: ObligationOnDate) -> dict[str, Any]:
+        out = o.model_dump(mode="json")
+        if self.versions and o.fact.id in self.versions:
+            out["fact"]["version"] = self.versions[o.fact.id]
         return out
 
     def fact(self, fact_id: str) -> DerivedFact | None:
@@ -159,11 +174,11 @@ class Timeline(BaseModel):
             "unit": self.unit,
             "rulebook": self.rulebook,
             "on": on.isoformat(),
-            "status": {d: (s.model_dump(mode="json") if (s := self.status(d, on)) else None)
+            "status": {d: (self._fact_json(s) if (s := self.status(d, on)) else None)
                        for d in self.designations()},
-            "obligations": [o.model_dump(mode="json")
+            "obligations": [self._obligation_json(o)
                             for o in self.obligations(on, include_periods=True)],
-            "bars": [b.model_dump(mode="json") for d in sorted(
+            "bars": [self._fact_json(b) for d in sorted(
                 {f.designation for f in self.facts if f.kind == "bar" and f.designation})
                 for b in self.bars(d, on)],
             **({"carried": dict(self.carried)} if self.carried else {}),
