@@ -60,7 +60,7 @@ from ..rulebook.model import (
     SwitchCheck,
     TrendCheck,
 )
-from ..rulebook.sourcetext import zh_number
+from ..rulebook.sourcetext import where_words, zh_number
 from .compiler import CheckFn, Compiler, Ctx, FastFn
 from .measures import (
     MISSING,
@@ -715,9 +715,7 @@ def _fast_timeline(ctx: Ctx) -> Any:
 
 
 def _cite_words(cite: Any) -> str:
-    where = f"第{zh_number(cite.article)}条"
-    if cite.item:
-        where += f"第{zh_number(cite.item)}项"
+    where = where_words(cite.article, cite.paragraph or None, cite.item or None)
     return f"{where} 「{cite.text}」"
 
 
