@@ -60,7 +60,7 @@ from ..rulebook.model import (
     SwitchCheck,
     TrendCheck,
 )
-from ..rulebook.sourcetext import where_words, zh_number
+from ..rulebook.sourcetext import where_words
 from .compiler import CheckFn, Compiler, Ctx, FastFn
 from .measures import (
     MISSING,
