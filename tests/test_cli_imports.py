@@ -70,3 +70,31 @@ def test_other_subcommands_still_load_what_they_need(tmp_path: Path) -> None:
                                                  "pilot-unit-history.yaml"),
                       "--on", "2022-06-01")
     assert code == 0 and "ipdesignate.lifecycle.engine" in mods
+
+
+_PLUGIN_PROBE = """
+import json, os, sys
+from ipdesignate.cli.main import main
+code = main(sys.argv[1:])
+from pydantic.plugin import _loader
+sys.stdout.flush()
+print("\\n" + json.dumps({"code": code, "scanned": _loader._plugins is not None,
+                          "left": os.environ.get("PYDANTIC_DISABLE_PLUGINS")}))
+"""
+
+
+@pytest.mark.parametrize("preset", [None, "some-plugin"])
+def test_check_does_not_scan_for_pydantic_plugins(tmp_path: Path, preset: str | None) -> None:
+    """A one-shot command skips pydantic's entry-point scan and leaves no trace of that in
+    the environment; a value the user set is theirs (honoured, not removed)."""
+    env = dict(os.environ, IPDESIGNATE_CACHE=str(tmp_path))
+    env.pop("PYDANTIC_DISABLE_PLUGINS", None)
+    if preset is not None:
+        env["PYDANTIC_DISABLE_PLUGINS"] = preset
+    out = subprocess.run([sys.executable, "-c", _PLUGIN_PROBE, "check", str(EXAMPLE), "-d",
+                          "pilot"], capture_output=True, text=True, env=env, cwd=ROOT,
+                         timeout=120)
+    report = json.loads(out.stdout.rstrip().rsplit("\n", 1)[1])
+    assert report["code"] == 0
+    assert report["left"] == preset
+    assert report["scanned"] is (preset is not None)

@@ -163,7 +163,7 @@ class Decision(BaseModel):
     applicant: Applicant
     as_of: _dt.date
     application_date: _dt.date | None = None
-    basis: Basis = Basis(mode="in_force")
+    basis: Basis = Basis.model_construct(mode="in_force")  # no schema build at import
     verdict: Verdict
     criteria: tuple[Criterion, ...]
     suspensions: tuple[SuspensionResult, ...] = ()
@@ -241,7 +241,7 @@ class Decision(BaseModel):
 
 
 _FIELD_ORDER = tuple(Decision.model_fields)
-_IN_FORCE = Basis(mode="in_force")
+_IN_FORCE = Basis.model_construct(mode="in_force")
 _new = object.__new__
 _set = object.__setattr__
 
