@@ -250,7 +250,7 @@ class CriterionResult:
 
     def __getstate__(self) -> dict[str, Any]:
         self.trace  # noqa: B018 - built before the object leaves the process
-        return {name: getattr(self, name) for name in self.__slots__
+        return {name: getattr(self, name) for name in CriterionResult.__slots__
                 if name not in ("_check", "_ctx")}
 
     def __setstate__(self, state: dict[str, Any]) -> None:
@@ -265,6 +265,40 @@ class CriterionResult:
         return criterion_json(self) == criterion_json(other)
 
     __hash__ = None  # type: ignore[assignment]
+
+
+class DeferredResult(CriterionResult):
+    """A plain criterion's result, built on the hot path of evaluation: what never changes
+    between evaluations (id, citation, words, readings) lives on a class made once per
+    compiled criterion (``deferred_class``), so an evaluation sets only the status, the
+    context and the check. It reads, compares, renders and pickles (as a ``CriterionResult``)
+    like any other result."""
+
+    __slots__ = ()
+    exemption_status = None
+    relaxation = None
+    priority: tuple[PriorityResult, ...] = ()
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (_result_from_state, (self.__getstate__(),))
+
+
+def _result_from_state(state: dict[str, Any]) -> CriterionResult:
+    r = CriterionResult.__new__(CriterionResult)
+    r.__setstate__(state)
+    return r
+
+
+def deferred_class(id: str, cite: Citation, text: Text, readings: tuple[ReadingUsed, ...],
+                   exemption: Citation | None, known_gap: Text | None
+                   ) -> type[DeferredResult]:
+    """The result class of one plain criterion: its constant parts as class attributes.
+    It is named like ``CriterionResult`` so that nothing printed tells the two apart."""
+    cls = type("CriterionResult", (DeferredResult,), {
+        "__slots__": (), "__module__": CriterionResult.__module__,
+        "__qualname__": CriterionResult.__qualname__, "id": id, "cite": cite, "text": text,
+        "readings": readings, "exemption": exemption, "known_gap": known_gap})
+    return cls
 
 
 # ---- the stable JSON shape -------------------------------------------------------------

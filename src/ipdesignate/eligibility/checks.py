@@ -360,9 +360,16 @@ def all_of(c: Compiler, chk: AllOf, path: Path) -> CheckFn:
     guard_fast = fast_of(guard) if guard is not None else None
 
     def fast(ctx: Ctx) -> str:
+        # the status alone: one fail decides (Kleene), so the rest need not run
         if guard_fast is not None and guard_fast(ctx) == FAIL:
             return FAIL
-        return _all([f(ctx) for f in fasts])
+        statuses = []
+        for f in fasts:
+            status = f(ctx)
+            if status == FAIL:
+                return FAIL
+            statuses.append(status)
+        return _all(statuses)
 
     return _with_fast(fn, fast)
 
@@ -384,7 +391,14 @@ def any_of(c: Compiler, chk: AnyOf, path: Path) -> CheckFn:
     fasts = [fast_of(f) for f in fns]
 
     def fast(ctx: Ctx) -> str:
-        return _any([f(ctx) for f in fasts])
+        # the status alone: one pass decides (Kleene), so the rest need not run
+        statuses = []
+        for f in fasts:
+            status = f(ctx)
+            if status == PASS:
+                return PASS
+            statuses.append(status)
+        return _any(statuses)
 
     return _with_fast(fn, fast)
 
@@ -403,7 +417,13 @@ def none_of(c: Compiler, chk: NoneOf, path: Path) -> CheckFn:
     fasts = [fast_of(f) for f in fns]
 
     def fast(ctx: Ctx) -> str:
-        return _not(_any([f(ctx) for f in fasts]))
+        statuses = []
+        for f in fasts:
+            status = f(ctx)
+            if status == PASS:  # one that holds decides
+                return FAIL
+            statuses.append(status)
+        return _not(_any(statuses))
 
     return _with_fast(fn, fast)
 

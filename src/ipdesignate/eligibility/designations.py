@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from .._core.errors import Path, did_you_mean
-from ..decision.trace import ReadingUsed
+from ..decision.trace import DeferredResult, ReadingUsed, deferred_class
 from ..rulebook.base import Citation, Text
 from ..rulebook.model import Criterion, Designation, Notice, Procedure, Suspension
 from .checks import compile_check, fast_of
@@ -36,6 +36,8 @@ class CompiledCriterion:
     priority: tuple[CompiledPriority, ...] = ()
     # it reads statuses of criteria decided after it, which a later trace would see
     traced_at_once: bool = False
+    result_class: type[DeferredResult] | None = field(default=None, init=False, repr=False,
+                                                      compare=False)
 
     def __post_init__(self) -> None:
         # no exemption, relaxation or priority factor: the check's status is the result
@@ -44,6 +46,9 @@ class CompiledCriterion:
                            and not self.traced_at_once)
         # the status alone: a plain criterion's trace is built when it is read
         object.__setattr__(self, "fast", fast_of(self.check))
+        if self.plain:  # its result: a status and a context on a class of its constants
+            object.__setattr__(self, "result_class", deferred_class(
+                self.id, self.cite, self.text, self.readings, self.exemption, self.known_gap))
 
 
 @dataclass(frozen=True)
@@ -86,6 +91,15 @@ class CompiledDesignation:
     suspensions: tuple[CompiledSuspension, ...]
     notices: tuple[CompiledNotice, ...] = ()
     procedure: Procedure | None = None
+    # what the evaluation loop reads of each criterion, looked up once
+    plan: tuple[tuple[CompiledCriterion, str, frozenset[str] | None, FastFn,
+                      type[DeferredResult] | None, CheckFn], ...] = field(
+        default=(), init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "plan", tuple(
+            (cc, cc.id, cc.applies_to, cc.fast, cc.result_class, cc.check)
+            for cc in self.criteria))
 
 
 def check_interpretations(c: Compiler) -> None:

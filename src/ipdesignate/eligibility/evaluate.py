@@ -311,19 +311,23 @@ class CompiledRulebook:
         results: list[CriterionResult] = []
         statuses: list[str] = []
         add_result, add_status, known = results.append, statuses.append, ctx.results
-        for cc in d.criteria:
-            if cc.applies_to is not None and entity not in cc.applies_to:
-                add_result(CriterionResult(cc.id, NOT_APPLICABLE, cc.cite, cc.text, None,
+        new = object.__new__
+        for cc, cid, applies_to, fast, result_class, check in d.plan:
+            if applies_to is not None and entity not in applies_to:
+                add_result(CriterionResult(cid, NOT_APPLICABLE, cc.cite, cc.text, None,
                                            cc.readings))
-                known[cc.id] = NOT_APPLICABLE
+                known[cid] = NOT_APPLICABLE
                 continue
-            if cc.plain:  # the status now; the trace from cc.check when it is read
-                status = cc.fast(ctx)
-                add_result(CriterionResult(cc.id, status, cc.cite, cc.text, None, cc.readings,
-                                           cc.exemption, None, None, cc.known_gap, (),
-                                           cc.check, ctx))
+            if result_class is not None:  # plain: the status now; the trace when it is read
+                status = fast(ctx)
+                r = new(result_class)
+                r.status = status
+                r._trace = None
+                r._check = check
+                r._ctx = ctx
+                add_result(r)
                 add_status(status)
-                known[cc.id] = status
+                known[cid] = status
                 continue
             tr = Trace()
             status = cc.check(ctx, tr)
