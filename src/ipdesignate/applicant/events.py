@@ -6,8 +6,9 @@ order, an earlier event where the type needs one) and ``parse_events`` builds ev
 a loaded file, so every problem is reported at its line and column.
 """
 
-from __future__ import annotations
-
+# No `from __future__ import annotations` in a module of pydantic models: pydantic
+# would evaluate every string annotation again as each class is created, on every
+# start-up (issue 13); forward references are quoted by hand.
 import datetime as _dt
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
@@ -54,7 +55,7 @@ def _show(value: object) -> str:
     return text if len(text) <= 60 else text[:57] + "..."
 
 
-def _field_issue(name: str, spec: FieldSpec, value: Any,
+def _field_issue(name: str, spec: "FieldSpec", value: Any,
                  designations: frozenset[str] | None) -> tuple[str, str, str] | None:
     """(message, expected, found) when ``value`` does not fit ``spec``; None when it does."""
     if spec.type == "choice":
@@ -81,7 +82,7 @@ def _field_issue(name: str, spec: FieldSpec, value: Any,
 
 def check_history(
     events: Sequence[Event],
-    event_types: Mapping[str, EventType],
+    event_types: Mapping[str, "EventType"],
     designations: frozenset[str] | None = None,
 ) -> list[HistoryIssue]:
     """Every way ``events`` does not fit ``event_types``; an empty list when it fits."""
@@ -152,7 +153,7 @@ def check_history(
     return issues
 
 
-def _describe(spec: FieldSpec) -> str:
+def _describe(spec: "FieldSpec") -> str:
     if spec.type == "choice":
         assert spec.choice is not None
         return "one of " + ", ".join(spec.choice)
@@ -164,12 +165,12 @@ EVENT_KEYS = ("id", "type", "date", "designation", "details", "ref", "note")
 
 
 def parse_events(
-    located: Located,
+    located: "Located",
     path: Path,
-    event_types: Mapping[str, EventType],
+    event_types: Mapping[str, "EventType"],
     problems: list[Problem],
     designations: frozenset[str] | None = None,
-    check: Callable[[Sequence[Event], Mapping[str, EventType], frozenset[str] | None],
+    check: Callable[[Sequence[Event], Mapping[str, "EventType"], frozenset[str] | None],
                     list[HistoryIssue]] | None = None,
 ) -> list[Event] | None:
     """Events from the list at ``path`` in ``located``; None (and problems) when any is bad.
@@ -206,7 +207,7 @@ def _kind(value: object) -> str:
     return _show(value)
 
 
-def _one_event(located: Located, at: Path, item: Any, problems: list[Problem]) -> Event | None:
+def _one_event(located: "Located", at: Path, item: Any, problems: list[Problem]) -> Event | None:
     if not isinstance(item, dict):
         problems.append(located.problem(at, "an event is not a mapping",
                                         expected="a mapping with id, type, date",

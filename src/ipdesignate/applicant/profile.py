@@ -7,8 +7,9 @@ no field of any measure. Absent facts are ``None`` and stay absent: the evaluato
 them as missing instead of assuming anything.
 """
 
-from __future__ import annotations
-
+# No `from __future__ import annotations` in a module of pydantic models: pydantic
+# would evaluate every string annotation again as each class is created, on every
+# start-up (issue 13); forward references are quoted by hand.
 import re
 from dataclasses import dataclass
 from decimal import Decimal
@@ -118,7 +119,7 @@ class _Record(BaseModel):
     parts_within_wholes: ClassVar[tuple[tuple[str, str], ...]] = ()
 
     @model_validator(mode="after")
-    def _parts_within_wholes(self) -> _Record:
+    def _parts_within_wholes(self) -> "_Record":
         for part, whole in self.parts_within_wholes:
             p, w = getattr(self, part), getattr(self, whole)
             if p is not None and w is not None and p > w:

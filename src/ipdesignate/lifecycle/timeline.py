@@ -6,8 +6,9 @@ obligations are open or overdue on D" and "may it apply on D" are answered by lo
 dates up, for any D, without running the rules again.
 """
 
-from __future__ import annotations
-
+# No `from __future__ import annotations` in a module of pydantic models: pydantic
+# would evaluate every string annotation again as each class is created, on every
+# start-up (issue 13); forward references are quoted by hand.
 import datetime as _dt
 from typing import Any, Literal
 

@@ -1,7 +1,8 @@
 """Building blocks shared by every part of the rulebook language."""
 
-from __future__ import annotations
-
+# No `from __future__ import annotations` in a module of pydantic models: pydantic
+# would evaluate every string annotation again as each class is created, on every
+# start-up (issue 13); forward references are quoted by hand.
 import datetime as _dt
 from typing import Any
 

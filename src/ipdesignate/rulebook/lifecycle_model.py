@@ -10,8 +10,9 @@ This module only describes shape; cross-references (unknown event types, fact na
 nobody derives, deadlines on facts without one) are checked when the section is compiled.
 """
 
-from __future__ import annotations
-
+# No `from __future__ import annotations` in a module of pydantic models: pydantic
+# would evaluate every string annotation again as each class is created, on every
+# start-up (issue 13); forward references are quoted by hand.
 import datetime as _dt
 from typing import Annotated, Any, Literal
 
@@ -68,7 +69,7 @@ class FieldSpec(Strict):
         return value
 
     @model_validator(mode="after")
-    def _choice_has_values(self) -> FieldSpec:
+    def _choice_has_values(self) -> "FieldSpec":
         if (self.type == "choice") != bool(self.choice):
             raise ErrorAt(("choice",) if self.choice is not None else ("type",),
                           "a 'choice' field needs a non-empty 'choice' list, and only it")
@@ -175,7 +176,7 @@ class Due(Strict):
         return {"within": value} if isinstance(value, str) else value
 
     @model_validator(mode="after")
-    def _exactly_one(self) -> Due:
+    def _exactly_one(self) -> "Due":
         given = [k for k in ("within", "quarter_end", "none") if getattr(self, k) is not None]
         if len(given) != 1:
             raise ErrorAt(tuple(given[1:2]), "a due date needs exactly one of: within, "
@@ -200,7 +201,7 @@ class StatusOut(Strict):
     counted_from: Literal["trigger", "trigger_start", "replaced_end"] = "trigger"
 
     @model_validator(mode="after")
-    def _after_needs_lasts(self) -> StatusOut:
+    def _after_needs_lasts(self) -> "StatusOut":
         if self.after is not None and self.lasts is None:
             raise ErrorAt(("after",), "'after' needs 'lasts'", key=True)
         return self

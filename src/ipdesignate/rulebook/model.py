@@ -4,8 +4,9 @@ This module only describes shape. Meaning (which profile field exists, which rea
 defined, whether a threshold fits its measure) is checked when the rulebook is compiled.
 """
 
-from __future__ import annotations
-
+# No `from __future__ import annotations` in a module of pydantic models: pydantic
+# would evaluate every string annotation again as each class is created, on every
+# start-up (issue 13); forward references are quoted by hand.
 from decimal import Decimal
 from typing import Annotated, Any, Literal
 
@@ -57,7 +58,7 @@ class Effective(Strict):
     cite: Citation | None = None
 
     @model_validator(mode="after")
-    def _until_after_from(self) -> Effective:
+    def _until_after_from(self) -> "Effective":
         if self.until is not None and self.until.date < self.from_.date:
             raise ErrorAt(("until", "date"), f"'until' ({self.until.date}) is before 'from' "
                           f"({self.from_.date}): the version would never be in force")
@@ -160,7 +161,7 @@ class SumMeasure(Strict):
 
 
 class ShareMeasure(Strict):
-    share: ShareParts
+    share: "ShareParts"
     window: WindowSpec | None = None
     method: MethodSpec | None = None
 
@@ -237,15 +238,15 @@ class CategoryCheck(Strict):
 
 
 class AllOf(Strict):
-    all_of: tuple[Check, ...] = Field(min_length=1)
+    all_of: tuple["Check", ...] = Field(min_length=1)
 
 
 class AnyOf(Strict):
-    any_of: tuple[Check, ...] = Field(min_length=1)
+    any_of: tuple["Check", ...] = Field(min_length=1)
 
 
 class NoneOf(Strict):
-    none_of: tuple[Check, ...] = Field(min_length=1)
+    none_of: tuple["Check", ...] = Field(min_length=1)
 
 
 COMPARATORS = ("at_least", "more_than", "at_most", "less_than", "equals")
@@ -336,7 +337,7 @@ class SwitchCheck(Strict):
     """The check of the option a named reading chooses; settled when compiling."""
 
     switch: str
-    cases: dict[str, Check | SwitchCase]
+    cases: "dict[str, Check | SwitchCase]"
 
 
 CHECK_HEADS = (

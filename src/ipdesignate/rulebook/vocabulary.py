@@ -5,8 +5,9 @@ may extend it under ``vocabulary:`` (new kinds, fields, entity types). This modu
 describes the shape; ``applicant.vocabulary`` turns it into the profile models.
 """
 
-from __future__ import annotations
-
+# No `from __future__ import annotations` in a module of pydantic models: pydantic
+# would evaluate every string annotation again as each class is created, on every
+# start-up (issue 13); forward references are quoted by hand.
 from typing import Literal
 
 from pydantic import Field, model_validator
@@ -43,11 +44,11 @@ class FieldSpec(Strict):
     within: str | None = Field(None, pattern=NAME, description="a part of this whole: "
                                "the field cannot exceed that field of the same record")
     quotient: Quotient | None = None
-    fields: dict[str, FieldSpec] | None = Field(
+    fields: dict[str, "FieldSpec"] | None = Field(
         None, description="the figures of one year (for type yearly)")
 
     @model_validator(mode="after")
-    def _fits_type(self) -> FieldSpec:
+    def _fits_type(self) -> "FieldSpec":
         # each error at the key it is about (ErrorAt), not at the field as a whole
         if self.label is None and self.type != "yearly":
             raise ErrorAt(("type",), "a field needs a 'label': {zh: …, en: …}", key=True)
