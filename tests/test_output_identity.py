@@ -110,3 +110,32 @@ def test_mean_of_rates_compared_by_cross_multiplication_at_the_boundary(tmp_path
         r = decision.criterion("implementation_rate")
         assert r.status == want
         assert r.trace is not None and r.trace.figures[0].status == want
+
+
+def test_fused_results_copy_pickle_and_compare_like_any_result() -> None:
+    """A plain criterion's result (a per-criterion class holding its constants) pickles and
+    copies as a ``CriterionResult``, compares equal to its copy, and takes a new trace."""
+    import copy
+    import datetime as dt
+    import pickle
+
+    from ipdesignate import Library
+    from ipdesignate.decision.trace import CriterionResult, Trace
+
+    from .conftest import ROOT
+
+    lib = Library.default()
+    profile = lib.load_profile(ROOT / "examples" / "pilot-enterprise.yaml")
+    decision = lib.check(profile, "pilot", dt.date(2024, 3, 15))
+    text = decision.model_dump_json()
+    fresh = lib.check(profile, "pilot", dt.date(2024, 3, 15))
+    for r, again in zip(decision.criteria, pickle.loads(pickle.dumps(fresh)).criteria,
+                        strict=True):
+        assert type(again) is CriterionResult
+        assert again == r
+        assert type(copy.copy(r)) is CriterionResult and copy.deepcopy(r) == r
+        assert repr(r).startswith("<ipdesignate.decision.trace.CriterionResult object")
+    assert decision.model_dump_json() == text
+    r = lib.check(profile, "pilot", dt.date(2024, 3, 15)).criteria[0]
+    r.trace = Trace()
+    assert r.trace is not None and r.trace.inputs == {}

@@ -7,14 +7,16 @@ undefined reading, a threshold that does not fit its measure, duplicate ids.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Any
 
 from .._core.errors import Path, did_you_mean
-from ..decision.trace import DeferredResult, ReadingUsed, deferred_class
+from ..decision.trace import CriterionResult, DeferredResult, ReadingUsed, deferred_class
 from ..rulebook.base import Citation, Text
 from ..rulebook.model import Criterion, Designation, Notice, Procedure, Suspension
 from .checks import compile_check, fast_of
-from .compiler import CheckFn, Compiler, FastFn
+from .compiler import CheckFn, Compiler, Ctx, FastFn
 
 
 @dataclass(frozen=True)
@@ -48,7 +50,8 @@ class CompiledCriterion:
         object.__setattr__(self, "fast", fast_of(self.check))
         if self.plain:  # its result: a status and a context on a class of its constants
             object.__setattr__(self, "result_class", deferred_class(
-                self.id, self.cite, self.text, self.readings, self.exemption, self.known_gap))
+                self.id, self.cite, self.text, self.readings, self.exemption, self.known_gap,
+                self.check))
 
 
 @dataclass(frozen=True)
@@ -91,15 +94,52 @@ class CompiledDesignation:
     suspensions: tuple[CompiledSuspension, ...]
     notices: tuple[CompiledNotice, ...] = ()
     procedure: Procedure | None = None
-    # what the evaluation loop reads of each criterion, looked up once
-    plan: tuple[tuple[CompiledCriterion, str, frozenset[str] | None, FastFn,
-                      type[DeferredResult] | None, CheckFn], ...] = field(
-        default=(), init=False, repr=False, compare=False)
+    # the criteria, fused into one function (``fuse``)
+    run: Callable[[Ctx, str, GeneralFn], tuple[tuple[CriterionResult, ...], list[str]]] = \
+        field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
-        object.__setattr__(self, "plan", tuple(
-            (cc, cc.id, cc.applies_to, cc.fast, cc.result_class, cc.check)
-            for cc in self.criteria))
+        object.__setattr__(self, "run", fuse(self.criteria))
+
+
+# What the evaluator does for a criterion that is not plain (or not applicable to the
+# entity): the whole result, at once.
+GeneralFn = Callable[[CompiledCriterion, Ctx, str], CriterionResult]
+
+
+def fuse(criteria: tuple[CompiledCriterion, ...]
+         ) -> Callable[[Ctx, str, GeneralFn], tuple[tuple[CriterionResult, ...], list[str]]]:
+    """One function that decides every criterion of a designation in order: for a plain
+    criterion, its status-only check and a result of its own class (``status`` and the
+    context set, the trace built from them when read); for any other, ``general``. Each
+    status is recorded in ``ctx.results`` before the next criterion runs (``outcome``
+    reads it). The code is generated from the criteria's positions only: every value
+    (check, class, id, entity types) is a name bound to the compiled object."""
+    env: dict[str, Any] = {"new": object.__new__}
+    lines = ["def run(ctx, entity, general):", "    known = ctx.results"]
+    for i, cc in enumerate(criteria):
+        env[f"cc{i}"], env[f"id{i}"] = cc, cc.id
+        general = (f"    r{i} = general(cc{i}, ctx, entity)", f"    s{i} = r{i}.status")
+        if cc.result_class is None:
+            lines += general
+        else:
+            env[f"f{i}"], env[f"C{i}"] = cc.fast, cc.result_class
+            plain = [f"s{i} = f{i}(ctx)", f"r{i} = new(C{i})", f"r{i}.status = s{i}",
+                     f"r{i}._ctx = ctx"]
+            if cc.applies_to is None:
+                lines += ["    " + line for line in plain]
+            else:
+                env[f"a{i}"] = cc.applies_to
+                lines += [f"    if entity in a{i}:", *("        " + line for line in plain),
+                          "    else:", *("    " + line for line in general)]
+        lines.append(f"    known[id{i}] = s{i}")
+    n = len(criteria)
+    lines.append(f"    return ({''.join(f'r{i}, ' for i in range(n))}), "
+                 f"[{', '.join(f's{i}' for i in range(n))}]")
+    exec("\n".join(lines), env)  # code made above from positions only
+    run: Callable[[Ctx, str, GeneralFn], tuple[tuple[CriterionResult, ...], list[str]]] = \
+        env["run"]
+    return run
 
 
 def check_interpretations(c: Compiler) -> None:

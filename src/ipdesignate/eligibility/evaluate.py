@@ -45,7 +45,7 @@ from ..decision.trace import (
 from ..rulebook.model import Rulebook
 from .asks import exemption_need, missing_items
 from .compiler import Ctx
-from .designations import CompiledDesignation, CompiledPriority
+from .designations import CompiledCriterion, CompiledDesignation, CompiledPriority
 
 
 def _priority(ctx: Ctx, factor: CompiledPriority) -> PriorityResult:
@@ -275,6 +275,38 @@ class CompiledRulebook:
                 known=list(self.designations))
         return d
 
+    def _criterion(self, cc: CompiledCriterion, ctx: Ctx, entity: str) -> CriterionResult:
+        """The result of a criterion that is not plain: traced at once, with its exemption,
+        relaxation and priority factors settled (or not applicable to ``entity``)."""
+        if cc.applies_to is not None and entity not in cc.applies_to:
+            return CriterionResult(cc.id, NOT_APPLICABLE, cc.cite, cc.text, None, cc.readings)
+        tr = Trace()
+        status = cc.check(ctx, tr)
+        if status == PASS and not cc.priority:  # nothing else to settle
+            return CriterionResult(cc.id, status, cc.cite, cc.text, tr, cc.readings,
+                                   cc.exemption, None, None, cc.known_gap)
+        ex_status = relaxed = None
+        if cc.exemption_check is not None:
+            needs = len(tr.needs)
+            ex_status = cc.exemption_check(ctx, tr)
+            status = EXEMPT if ex_status == PASS else any_of([status, ex_status])
+            del tr.needs[needs:]
+            if status == FAIL and cc.exemption is not None:
+                tr.needs.append(exemption_need(cc.exemption))
+        if status == FAIL and cc.relaxation is not None:
+            needs = len(tr.needs)
+            allowed = cc.relaxation_check(ctx, tr) if cc.relaxation_check else PASS
+            del tr.needs[needs:]
+            if allowed != FAIL:
+                status, relaxed = REVIEW, cc.relaxation
+            elif cc.relaxation_hint is not None:
+                tr.notes.append(f"{cc.relaxation_hint.zh} / {cc.relaxation_hint.en}")
+        priority: tuple[PriorityResult, ...] = ()
+        if cc.priority:  # beside the verdict: read, never folded into the status
+            priority = tuple(_priority(ctx, f) for f in cc.priority)
+        return CriterionResult(cc.id, status, cc.cite, cc.text, tr, cc.readings,
+                               cc.exemption, ex_status, relaxed, cc.known_gap, priority)
+
     def evaluate(self, profile: Any, designation: str, on: _dt.date | None = None, *,
                  application_date: _dt.date | None = None, basis: Basis | None = None
                  ) -> Decision:
@@ -308,59 +340,7 @@ class CompiledRulebook:
         if events:
             self._check_event_types(profile, events)
         ctx = Ctx(profile, on, self.timelines, applied)
-        results: list[CriterionResult] = []
-        statuses: list[str] = []
-        add_result, add_status, known = results.append, statuses.append, ctx.results
-        new = object.__new__
-        for cc, cid, applies_to, fast, result_class, check in d.plan:
-            if applies_to is not None and entity not in applies_to:
-                add_result(CriterionResult(cid, NOT_APPLICABLE, cc.cite, cc.text, None,
-                                           cc.readings))
-                known[cid] = NOT_APPLICABLE
-                continue
-            if result_class is not None:  # plain: the status now; the trace when it is read
-                status = fast(ctx)
-                r = new(result_class)
-                r.status = status
-                r._trace = None
-                r._check = check
-                r._ctx = ctx
-                add_result(r)
-                add_status(status)
-                known[cid] = status
-                continue
-            tr = Trace()
-            status = cc.check(ctx, tr)
-            if status == PASS and not cc.priority:  # nothing else to settle
-                add_result(CriterionResult(cc.id, status, cc.cite, cc.text, tr, cc.readings,
-                                           cc.exemption, None, None, cc.known_gap))
-                add_status(status)
-                known[cc.id] = status
-                continue
-            ex_status = relaxed = None
-            if cc.exemption_check is not None:
-                needs = len(tr.needs)
-                ex_status = cc.exemption_check(ctx, tr)
-                status = EXEMPT if ex_status == PASS else any_of([status, ex_status])
-                del tr.needs[needs:]
-                if status == FAIL and cc.exemption is not None:
-                    tr.needs.append(exemption_need(cc.exemption))
-            if status == FAIL and cc.relaxation is not None:
-                needs = len(tr.needs)
-                allowed = cc.relaxation_check(ctx, tr) if cc.relaxation_check else PASS
-                del tr.needs[needs:]
-                if allowed != FAIL:
-                    status, relaxed = REVIEW, cc.relaxation
-                elif cc.relaxation_hint is not None:
-                    tr.notes.append(f"{cc.relaxation_hint.zh} / {cc.relaxation_hint.en}")
-            priority: tuple[PriorityResult, ...] = ()
-            if cc.priority:  # beside the verdict: read, never folded into the status
-                priority = tuple(_priority(ctx, f) for f in cc.priority)
-            add_result(CriterionResult(cc.id, status, cc.cite, cc.text, tr, cc.readings,
-                                       cc.exemption, ex_status, relaxed, cc.known_gap,
-                                       priority))
-            add_status(status)
-            known[cc.id] = status
+        results, statuses = d.run(ctx, entity, self._criterion)
         suspensions = []
         suspended = False
         warnings = list(self.warnings)
@@ -406,7 +386,7 @@ class CompiledRulebook:
             "application_date": applied,
             "basis": basis,
             "verdict": verdict_of(statuses, suspended),
-            "criteria": tuple(results),
+            "criteria": results,
             "suspensions": tuple(suspensions),
             "notices": notices,
             "procedure": self._procedures.get(d.id),
