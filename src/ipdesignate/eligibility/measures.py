@@ -126,6 +126,20 @@ def _fast_series_reader(info: FieldInfo) -> Callable[[Ctx, int, int], list[Exact
     qpart, qwhole = (quotient.part, quotient.whole) if quotient else ("", "")
     container = info.container
 
+    if quotient is None:
+        def plain(ctx: Ctx, first: int, last: int) -> list[Exact] | None:
+            yearly = getattr(ctx.profile, container)
+            try:  # a year without a record is missing, like a value that is None
+                values = [getattr(yearly[year], name) for year in range(first, last + 1)]
+            except KeyError:
+                return None
+            for v in values:
+                if v is None:
+                    return None
+            return values
+
+        return plain
+
     def read(ctx: Ctx, first: int, last: int) -> list[Exact] | None:
         yearly = getattr(ctx.profile, container)
         values: list[Exact] = []

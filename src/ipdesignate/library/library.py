@@ -313,15 +313,25 @@ class Library:
         when = on or application_date or profile.application_date
         if when is None:
             raise _no_as_of_date(profile)
-        short = designation.partition(":")[2] or designation
         if version is None:
-            try:
-                rb = self.version_for(designation, when)
-            except VersionError as exc:
-                source = _date_source(profile, on, application_date)
-                raise VersionError(f"{exc.args[0].splitlines()[0]} ({source})",
-                                   exc.windows) from None
+            # the version in force and the short name, settled once per (designation, date)
+            days: dict[tuple[str, _dt.date], tuple[CompiledRulebook, str]] = \
+                self.__dict__.setdefault("_in_force", {})
+            hit = days.get((designation, when))
+            if hit is None:
+                try:
+                    rb = self.version_for(designation, when)
+                except VersionError as exc:
+                    source = _date_source(profile, on, application_date)
+                    raise VersionError(f"{exc.args[0].splitlines()[0]} ({source})",
+                                       exc.windows) from None
+                if len(days) >= 4096:
+                    days.clear()
+                hit = days[(designation, when)] = (
+                    rb, designation.partition(":")[2] or designation)
+            rb, short = hit
             return rb.evaluate(profile, short, when, application_date=application_date)
+        short = designation.partition(":")[2] or designation
         rb = self.version_named(designation, version)
         basis = None
         if not rb.in_force(when):
