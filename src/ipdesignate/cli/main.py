@@ -15,9 +15,7 @@ import argparse
 import json
 import os
 import sys
-import types
 from collections.abc import Sequence
-from typing import Any
 
 from .._core.errors import InputError, IpdesignateError
 from .._core.problem_doc import problem_document
@@ -50,13 +48,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     # shape the HTTP service answers with (docs/errors.md)
     as_json = getattr(args, "format", None) == "json"
     # A one-shot command has no use for pydantic plugins (observers of validation, found
-    # by scanning every installed distribution's entry points: ~2% of a `check`; merely
-    # importing pydantic's loader, which imports importlib.metadata, ~7% more). The
+    # by scanning every installed distribution's entry points: ~2% of a `check`). The
     # long-running server keeps them; a value the user set is kept; restored on return.
     plugins_off = named != "serve" and _PLUGINS_VAR not in os.environ
     if plugins_off:
         os.environ[_PLUGINS_VAR] = "__all__"
-        sys.modules.setdefault(_LOADER, _NO_PLUGINS)  # unless the real one is loaded
     try:
         code: int = args.run(args)
         return code
@@ -75,35 +71,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     finally:
         if plugins_off:
             os.environ.pop(_PLUGINS_VAR, None)
-            if sys.modules.get(_LOADER) is _NO_PLUGINS:
-                del sys.modules[_LOADER]
     return EXIT_INPUT
 
 
 _PLUGINS_VAR = "PYDANTIC_DISABLE_PLUGINS"
-_LOADER = "pydantic.plugin._loader"
-
-
-class _NoPluginLoader(types.ModuleType):
-    """Stands in for pydantic's plugin loader while plugins are off: pydantic asks it for
-    the plugins (``get_plugins``) before building each validator. Anything else it is
-    asked for comes from the real loader, which then replaces it."""
-
-    @staticmethod
-    def get_plugins() -> tuple[()]:
-        return ()
-
-    def __getattr__(self, name: str) -> Any:
-        if name.startswith("__"):  # the import system probing (``__path__``, ...)
-            raise AttributeError(name)
-        if sys.modules.get(_LOADER) is self:
-            del sys.modules[_LOADER]
-        import importlib
-
-        return getattr(importlib.import_module(_LOADER), name)
-
-
-_NO_PLUGINS = _NoPluginLoader(_LOADER)
 
 
 def _error(exc: BaseException, text: str, as_json: bool) -> None:
