@@ -113,7 +113,7 @@ def test_mean_of_rates_compared_by_cross_multiplication_at_the_boundary(tmp_path
 
 
 def test_fused_results_copy_pickle_and_compare_like_any_result() -> None:
-    """A plain criterion's result (a per-criterion class holding its constants) pickles and
+    """A result decided by the fused criteria function (trace not yet built) pickles and
     copies as a ``CriterionResult``, compares equal to its copy, and takes a new trace."""
     import copy
     import datetime as dt

@@ -348,7 +348,7 @@ def decision_json(d: Decision) -> str:
     lo = hi = None
     missing: dict[str, None] = {}
     for r in criteria:
-        tr = r.trace_once()
+        tr = r._trace if r._check is None else r.trace_once()
         status = r.status
         counts[status] = counts.get(status, 0) + 1
         written.append(criterion(r, tr))

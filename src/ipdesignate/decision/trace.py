@@ -267,68 +267,6 @@ class CriterionResult:
     __hash__ = None  # type: ignore[assignment]
 
 
-class DeferredResult(CriterionResult):
-    """A plain criterion's result, built on the hot path of evaluation: what never changes
-    between evaluations (id, citation, words, readings) lives on a class made once per
-    compiled criterion (``deferred_class``), so an evaluation sets only the status, the
-    context and the check. It reads, compares, renders and pickles (as a ``CriterionResult``)
-    like any other result."""
-
-    __slots__ = ()
-    exemption_status = None
-    relaxation = None
-    priority: tuple[PriorityResult, ...] = ()
-    # Set per evaluation: ``status`` and ``_ctx`` only. ``_check`` is the criterion's
-    # traced check, on the class; ``_ctx`` is None once the trace is built (in ``_trace``).
-
-    @property
-    def trace(self) -> Trace | None:
-        ctx = self._ctx
-        if ctx is not None:
-            self._trace = self._traced(ctx)
-            self._ctx = None
-        return self._trace
-
-    @trace.setter
-    def trace(self, value: Trace | None) -> None:
-        self._trace = value
-        self._ctx = None
-
-    def trace_once(self) -> Trace | None:
-        ctx = self._ctx
-        return self._trace if ctx is None else self._traced(ctx)
-
-    def _traced(self, ctx: Any) -> Trace:
-        tr = Trace()
-        status = self._check(ctx, tr)  # type: ignore[misc]
-        if status != self.status:  # never expected: the two forms of a check disagree
-            raise AssertionError(f"criterion {self.id}: the traced check gives {status}, "
-                                 f"the status-only check gave {self.status}")
-        return tr
-
-    def __reduce__(self) -> tuple[Any, ...]:
-        return (_result_from_state, (self.__getstate__(),))
-
-
-def _result_from_state(state: dict[str, Any]) -> CriterionResult:
-    r = CriterionResult.__new__(CriterionResult)
-    r.__setstate__(state)
-    return r
-
-
-def deferred_class(id: str, cite: Citation, text: Text, readings: tuple[ReadingUsed, ...],
-                   exemption: Citation | None, known_gap: Text | None,
-                   check: Callable[[Any, Trace], str]) -> type[DeferredResult]:
-    """The result class of one plain criterion: its constant parts as class attributes.
-    It is named like ``CriterionResult`` so that nothing printed tells the two apart."""
-    cls = type("CriterionResult", (DeferredResult,), {
-        "__slots__": (), "__module__": CriterionResult.__module__,
-        "__qualname__": CriterionResult.__qualname__, "id": id, "cite": cite, "text": text,
-        "readings": readings, "exemption": exemption, "known_gap": known_gap,
-        "_check": staticmethod(check)})
-    return cls
-
-
 # ---- the stable JSON shape -------------------------------------------------------------
 
 

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from .._core.errors import Path, did_you_mean
-from ..decision.trace import PASS, CriterionResult, DeferredResult, ReadingUsed, deferred_class
+from ..decision.trace import PASS, CriterionResult, ReadingUsed
 from ..rulebook.base import Citation, Text
 from ..rulebook.model import Criterion, Designation, Notice, Procedure, Suspension
 from .checks import compile_check, fast_of
@@ -38,8 +38,7 @@ class CompiledCriterion:
     priority: tuple[CompiledPriority, ...] = ()
     # it reads statuses of criteria decided after it, which a later trace would see
     traced_at_once: bool = False
-    result_class: type[DeferredResult] | None = field(default=None, init=False, repr=False,
-                                                      compare=False)
+    deferred: bool = field(default=False, init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         # no exemption, relaxation or priority factor: the check's status is the result
@@ -49,11 +48,8 @@ class CompiledCriterion:
         # the status alone: a plain criterion's trace is built when it is read
         object.__setattr__(self, "fast", fast_of(self.check))
         # A passing check with no priority factor settles the result alone (no exemption or
-        # relaxation is looked at): a status and a context on a class of its constants.
-        if not self.priority and not self.traced_at_once:
-            object.__setattr__(self, "result_class", deferred_class(
-                self.id, self.cite, self.text, self.readings, self.exemption, self.known_gap,
-                self.check))
+        # relaxation is looked at): the status now, the trace when it is read.
+        object.__setattr__(self, "deferred", not self.priority and not self.traced_at_once)
 
 
 @dataclass(frozen=True)
@@ -112,24 +108,27 @@ GeneralFn = Callable[[CompiledCriterion, Ctx, str], CriterionResult]
 def fuse(criteria: tuple[CompiledCriterion, ...]
          ) -> Callable[[Ctx, str, GeneralFn], tuple[tuple[CriterionResult, ...], list[str]]]:
     """One function that decides every criterion of a designation in order: for a plain
-    criterion, its status-only check and a result of its own class (``status`` and the
-    context set, the trace built from them when read); for one with an exemption or a
+    criterion, its status-only check and a result holding the check and the context (the
+    trace is built from them when read); for one with an exemption or a
     relaxation, the same when its check passes, else ``general``; for any other,
     ``general``. Each
     status is recorded in ``ctx.results`` before the next criterion runs (``outcome``
     reads it). The code is generated from the criteria's positions only: every value
-    (check, class, id, entity types) is a name bound to the compiled object."""
-    env: dict[str, Any] = {"new": object.__new__, "PASS": PASS}
+    (check, citation, id, entity types) is a name bound to the compiled object."""
+    env: dict[str, Any] = {"CR": CriterionResult, "PASS": PASS}
     lines = ["def run(ctx, entity, general):", "    known = ctx.results"]
     for i, cc in enumerate(criteria):
         env[f"cc{i}"], env[f"id{i}"] = cc, cc.id
         general = (f"    r{i} = general(cc{i}, ctx, entity)", f"    s{i} = r{i}.status")
-        if cc.result_class is None:
+        if not cc.deferred:
             lines += general
         else:
-            env[f"f{i}"], env[f"C{i}"] = cc.fast, cc.result_class
-            plain = [f"s{i} = f{i}(ctx)", f"r{i} = new(C{i})", f"r{i}.status = s{i}",
-                     f"r{i}._ctx = ctx"]
+            env.update({f"f{i}": cc.fast, f"cite{i}": cc.cite, f"text{i}": cc.text,
+                        f"rd{i}": cc.readings, f"ex{i}": cc.exemption, f"gap{i}": cc.known_gap,
+                        f"chk{i}": cc.check})
+            # one class for every result: attribute reads elsewhere stay monomorphic
+            plain = [f"s{i} = f{i}(ctx)", f"r{i} = CR(id{i}, s{i}, cite{i}, text{i}, None, "
+                     f"rd{i}, ex{i}, None, None, gap{i}, (), chk{i}, ctx)"]
             if not cc.plain:  # an exemption or relaxation: only a pass is settled alone
                 plain = [plain[0], f"if s{i} == PASS:", *("    " + line for line in plain[1:]),
                          "else:", f"    r{i} = general(cc{i}, ctx, entity)",
