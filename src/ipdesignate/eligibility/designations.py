@@ -97,7 +97,16 @@ class CompiledDesignation:
         field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
-        object.__setattr__(self, "run", fuse(self.criteria))
+        # Fused on first use: a command that checks one designation does not generate code
+        # for every designation of every rulebook it loads. Two threads racing here each
+        # build an equivalent function; either may stay.
+        def first(ctx: Ctx, entity: str, general: GeneralFn
+                  ) -> tuple[tuple[CriterionResult, ...], list[str]]:
+            fused = fuse(self.criteria)
+            object.__setattr__(self, "run", fused)
+            return fused(ctx, entity, general)
+
+        object.__setattr__(self, "run", first)
 
 
 # What the evaluator does for a criterion that is not plain (or not applicable to the
