@@ -10,7 +10,6 @@ memory must not grow with the number of units, because each unit's session is de
 from __future__ import annotations
 
 import argparse
-import datetime as _dt
 import gc
 import random
 import resource
@@ -25,38 +24,14 @@ sys.path.insert(0, str(ROOT))
 from ipdesignate.applicant.events import Event  # noqa: E402
 from ipdesignate.lifecycle.engine import CompiledLifecycle, compile_lifecycle  # noqa: E402
 from ipdesignate.rulebook.model import Rulebook  # noqa: E402
+from tests.lifecycle.golden import bench_history  # noqa: E402
 from tests.lifecycle.helpers import CLUSTER, rulebook_data  # noqa: E402
-
-Z = "cluster_zone"
 
 
 def history(rng: random.Random, n: int) -> list[Event]:
-    """A plausible history of ``n`` events: designation, assessments, changes, reports."""
-    day = _dt.date(2020, 9, 1)
-    events = [Event(id="e0", type="designated", date=day, designation=Z)]
-    choices = [
-        ("assessment_standards_issued", {}), ("annual_report_submitted", {}),
-        ("assessment_result", {"result": "pass"}), ("assessment_result", {"result": "fail"}),
-        ("reassessment_result", {"result": "pass"}), ("reassessment_result", {"result": "fail"}),
-        ("operator_change", {"change": "name_change"}), ("change_filed", {}),
-        ("change_review", {"outcome": "conditions_met"}), ("other_violation", {}),
-        ("application", {}),
-    ]
-    assessed = False
-    while len(events) < n:
-        day += _dt.timedelta(days=rng.randint(1, 60))
-        kind, details = rng.choice(choices)
-        if kind == "reassessment_result" and not assessed:
-            kind, details = "assessment_result", {"result": "fail"}
-        assessed = assessed or kind == "assessment_result"
-        designation = None if kind == "other_violation" else Z
-        events.append(Event(id=f"e{len(events)}", type=kind, date=day,
-                            designation=designation, details=details))
-    if rng.random() < 0.2:  # some units go all the way to termination and a bar
-        day += _dt.timedelta(days=1)
-        events[-1] = Event(id=events[-1].id, type="termination_announcement", date=day,
-                           designation=Z, details={"ground": "assessment"})
-    return events
+    """A plausible history of ``n`` events: designation, assessments, changes, reports (the
+    same population the timeline golden corpus records)."""
+    return [Event.model_validate(e) for e in bench_history(rng, n)]
 
 
 def rss_mib() -> float:

@@ -356,22 +356,32 @@ def all_of(c: Compiler, chk: AllOf, path: Path) -> CheckFn:
             del tr.needs[before:]
         return status
 
+    fast = _deciding(fns, FAIL, FAIL, _all)
+    if guard is not None:
+        guard_fast, children = fast_of(guard), fast
+
+        def fast(ctx: Ctx) -> str:
+            return FAIL if guard_fast(ctx) == FAIL else children(ctx)
+
+    return _with_fast(fn, fast)
+
+
+def _deciding(fns: list[CheckFn], decisive: str, result: str,
+              combine: Callable[[list[str]], str]) -> FastFn:
+    """The status alone of a combination: the first child whose status is ``decisive``
+    gives ``result`` (Kleene), so the rest need not run; else ``combine`` of them all."""
     fasts = [fast_of(f) for f in fns]
-    guard_fast = fast_of(guard) if guard is not None else None
 
     def fast(ctx: Ctx) -> str:
-        # the status alone: one fail decides (Kleene), so the rest need not run
-        if guard_fast is not None and guard_fast(ctx) == FAIL:
-            return FAIL
         statuses = []
         for f in fasts:
             status = f(ctx)
-            if status == FAIL:
-                return FAIL
+            if status == decisive:
+                return result
             statuses.append(status)
-        return _all(statuses)
+        return combine(statuses)
 
-    return _with_fast(fn, fast)
+    return fast
 
 
 def any_of(c: Compiler, chk: AnyOf, path: Path) -> CheckFn:
@@ -388,19 +398,7 @@ def any_of(c: Compiler, chk: AnyOf, path: Path) -> CheckFn:
                 options=options))
         return status
 
-    fasts = [fast_of(f) for f in fns]
-
-    def fast(ctx: Ctx) -> str:
-        # the status alone: one pass decides (Kleene), so the rest need not run
-        statuses = []
-        for f in fasts:
-            status = f(ctx)
-            if status == PASS:
-                return PASS
-            statuses.append(status)
-        return _any(statuses)
-
-    return _with_fast(fn, fast)
+    return _with_fast(fn, _deciding(fns, PASS, PASS, _any))
 
 
 def none_of(c: Compiler, chk: NoneOf, path: Path) -> CheckFn:
@@ -414,18 +412,8 @@ def none_of(c: Compiler, chk: NoneOf, path: Path) -> CheckFn:
             tr.needs.append(Need("none_of", "none of the listed conditions may hold"))
         return status
 
-    fasts = [fast_of(f) for f in fns]
-
-    def fast(ctx: Ctx) -> str:
-        statuses = []
-        for f in fasts:
-            status = f(ctx)
-            if status == PASS:  # one that holds decides
-                return FAIL
-            statuses.append(status)
-        return _not(_any(statuses))
-
-    return _with_fast(fn, fast)
+    # one that holds decides
+    return _with_fast(fn, _deciding(fns, PASS, FAIL, lambda statuses: _not(_any(statuses))))
 
 
 # ---- comparisons ---------------------------------------------------------------------------
